@@ -1,0 +1,9 @@
+package dev.vectorsync.action;
+
+/** What the Milvus sink does with the row of a {@link SyncAction}. */
+public enum SyncActionType {
+    /** Write the whole row, replacing any row with the same primary key. */
+    UPSERT,
+    /** Remove the row with this primary key; removing a missing row is not an error. */
+    DELETE
+}
