@@ -1,0 +1,355 @@
+package dev.vectorsync.job.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every setting of the vector-sync job. Keys are dotted and scoped by component; the reference
+ * file {@code job/config/vector-sync.yaml} lists them with their defaults.
+ *
+ * <p>Secrets are never options: the Redis password and the Milvus token are read from the
+ * environment variables that {@link #REDIS_PASSWORD_ENV} and {@link #MILVUS_TOKEN_ENV} name.
+ */
+public final class VectorSyncOptions {
+
+    // ----- source -----------------------------------------------------------------------------
+
+    public static final ConfigOption<String> SOURCE_TYPE =
+            ConfigOptions.key("source.type")
+                    .stringType()
+                    .defaultValue("redis")
+                    .withDescription("Where change events come from. Only 'redis' exists so far.");
+
+    public static final ConfigOption<String> REDIS_HOST =
+            ConfigOptions.key("redis.host")
+                    .stringType()
+                    .defaultValue("127.0.0.1")
+                    .withDescription("Host name or address of the Redis server.");
+
+    public static final ConfigOption<Integer> REDIS_PORT =
+            ConfigOptions.key("redis.port")
+                    .intType()
+                    .defaultValue(6379)
+                    .withDescription("TCP port of the Redis server.");
+
+    public static final ConfigOption<Integer> REDIS_DATABASE =
+            ConfigOptions.key("redis.database")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription("Redis logical database number.");
+
+    public static final ConfigOption<String> REDIS_USERNAME =
+            ConfigOptions.key("redis.username")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Redis ACL user name; unset for the default user.");
+
+    public static final ConfigOption<String> REDIS_PASSWORD_ENV =
+            ConfigOptions.key("redis.password-env")
+                    .stringType()
+                    .defaultValue("REDIS_PASSWORD")
+                    .withDescription(
+                            "Name of the environment variable holding the Redis password; an unset"
+                                    + " or empty variable means no password.");
+
+    public static final ConfigOption<Boolean> REDIS_SSL =
+            ConfigOptions.key("redis.ssl")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("Connect to Redis over TLS.");
+
+    public static final ConfigOption<Duration> REDIS_TIMEOUT =
+            ConfigOptions.key("redis.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription("Connect and socket timeout for Redis commands.");
+
+    public static final ConfigOption<String> POST_STREAM =
+            ConfigOptions.key("source.redis.post-stream")
+                    .stringType()
+                    .defaultValue("post-sync")
+                    .withDescription("Redis stream with post change events.");
+
+    public static final ConfigOption<String> USER_STREAM =
+            ConfigOptions.key("source.redis.user-stream")
+                    .stringType()
+                    .defaultValue("user-sync")
+                    .withDescription("Redis stream with user change events.");
+
+    public static final ConfigOption<String> CONSUMER_GROUP =
+            ConfigOptions.key("source.redis.consumer-group")
+                    .stringType()
+                    .defaultValue("vector-sync")
+                    .withDescription(
+                            "Consumer group that reads the streams; entries are acknowledged in it"
+                                    + " once a checkpoint covering them completes.");
+
+    public static final ConfigOption<String> CONSUMER_PREFIX =
+            ConfigOptions.key("source.redis.consumer-prefix")
+                    .stringType()
+                    .defaultValue("vector-sync-")
+                    .withDescription("Consumer name prefix; the subtask index is appended.");
+
+    public static final ConfigOption<StartPosition> START_POSITION =
+            ConfigOptions.key("source.redis.start-position")
+                    .enumType(StartPosition.class)
+                    .defaultValue(StartPosition.EARLIEST)
+                    .withDescription(
+                            "Where to start when neither a checkpoint nor the consumer group has a"
+                                    + " position: EARLIEST (whole stream) or LATEST (new entries only).");
+
+    public static final ConfigOption<Integer> FETCH_SIZE =
+            ConfigOptions.key("source.redis.fetch-size")
+                    .intType()
+                    .defaultValue(500)
+                    .withDescription("Maximum entries read per XREADGROUP call (COUNT).");
+
+    public static final ConfigOption<Duration> BLOCK_TIME =
+            ConfigOptions.key("source.redis.block-time")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(100))
+                    .withDescription(
+                            "How long one XREADGROUP call waits for new entries (BLOCK). Entries are"
+                                    + " returned as soon as they arrive, so this adds no latency.");
+
+    public static final ConfigOption<Duration> RECONNECT_TIMEOUT =
+            ConfigOptions.key("source.redis.reconnect-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "How long the source keeps reconnecting to an unreachable Redis before"
+                                    + " it fails the job, which then restarts from its checkpoint.");
+
+    public static final ConfigOption<Boolean> BOUNDED =
+            ConfigOptions.key("source.redis.bounded")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Stop after the last entry that existed when the job started, instead"
+                                    + " of running until cancelled.");
+
+    // ----- decoding and ordering --------------------------------------------------------------
+
+    public static final ConfigOption<Integer> MAX_PAYLOAD_BYTES =
+            ConfigOptions.key("decode.max-payload-bytes")
+                    .intType()
+                    .defaultValue(1024 * 1024)
+                    .withDescription("Largest accepted job payload in UTF-8 bytes; larger ones are dead-lettered.");
+
+    public static final ConfigOption<List<String>> PUBLISHABLE_STATUSES =
+            ConfigOptions.key("ordering.publishable-statuses")
+                    .stringType()
+                    .asList()
+                    .defaultValues("approved", "active")
+                    .withDescription(
+                            "Post statuses that are indexed (case-insensitive); a post in any other"
+                                    + " status is deleted from Milvus.");
+
+    public static final ConfigOption<Duration> TOMBSTONE_TTL =
+            ConfigOptions.key("ordering.tombstone-ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(7))
+                    .withDescription(
+                            "How long a delete keeps older writes to the same row out; must exceed"
+                                    + " the longest delay of a late event.");
+
+    public static final ConfigOption<Duration> STALE_GUARD_TTL =
+            ConfigOptions.key("ordering.stale-guard-ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "How long the guard after the embedding step remembers the last version"
+                                    + " per row; must exceed embedding.timeout times"
+                                    + " embedding.max-attempts.");
+
+    // ----- dead letters -----------------------------------------------------------------------
+
+    public static final ConfigOption<String> DEAD_LETTER_STREAM =
+            ConfigOptions.key("dead-letter.stream")
+                    .stringType()
+                    .defaultValue("sync-dead-letter")
+                    .withDescription("Redis stream that receives entries that could not be synced.");
+
+    public static final ConfigOption<Long> DEAD_LETTER_MAX_LENGTH =
+            ConfigOptions.key("dead-letter.max-length")
+                    .longType()
+                    .defaultValue(100_000L)
+                    .withDescription(
+                            "Approximate cap on the dead-letter stream (XADD MAXLEN ~); 0 keeps every entry.");
+
+    // ----- embedding --------------------------------------------------------------------------
+
+    public static final ConfigOption<String> MODEL_ID =
+            ConfigOptions.key("embedding.model-id")
+                    .stringType()
+                    .defaultValue("bge-small-en-v1.5")
+                    .withDescription("Id stored with every vector, for example bge-m3.");
+
+    public static final ConfigOption<String> MODEL_DIR =
+            ConfigOptions.key("embedding.model-dir")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Directory with model.onnx (external data files allowed) and"
+                                    + " tokenizer.json; unset uses the bge-small-en-v1.5 model bundled"
+                                    + " in the job jar.");
+
+    public static final ConfigOption<Integer> MAX_SEQUENCE_LENGTH =
+            ConfigOptions.key("embedding.max-length")
+                    .intType()
+                    .defaultValue(512)
+                    .withDescription("Tokens per text before truncation (BGE-M3 accepts up to 8192).");
+
+    public static final ConfigOption<Integer> DIMENSION =
+            ConfigOptions.key("embedding.dimension")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Keep only the first N vector components, normalised again; unset keeps"
+                                    + " the model's native width.");
+
+    public static final ConfigOption<String> DEVICE =
+            ConfigOptions.key("embedding.device")
+                    .stringType()
+                    .defaultValue("cpu")
+                    .withDescription(
+                            "cpu or cuda. With cuda and no usable CUDA provider the job logs a"
+                                    + " warning and runs on the CPU.");
+
+    public static final ConfigOption<Integer> DEVICE_ID =
+            ConfigOptions.key("embedding.device-id")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription("CUDA device index when embedding.device is cuda.");
+
+    public static final ConfigOption<Integer> INTRA_OP_THREADS =
+            ConfigOptions.key("embedding.intra-op-threads")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "ONNX Runtime threads per inference; 0 lets ONNX Runtime use every core.");
+
+    public static final ConfigOption<Integer> BATCH_SIZE =
+            ConfigOptions.key("embedding.batch-size")
+                    .intType()
+                    .defaultValue(32)
+                    .withDescription("Maximum texts per model call.");
+
+    public static final ConfigOption<Duration> BATCH_WAIT =
+            ConfigOptions.key("embedding.batch-wait")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(5))
+                    .withDescription(
+                            "How long the first text of a batch waits for others before the model runs.");
+
+    public static final ConfigOption<Duration> EMBEDDING_TIMEOUT =
+            ConfigOptions.key("embedding.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription("Time one action may spend in the embedding step, retries included.");
+
+    public static final ConfigOption<Integer> EMBEDDING_MAX_ATTEMPTS =
+            ConfigOptions.key("embedding.max-attempts")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription("Model calls per text before it is dead-lettered.");
+
+    public static final ConfigOption<Integer> EMBEDDING_CAPACITY =
+            ConfigOptions.key("embedding.capacity")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription("Actions in flight per subtask of the asynchronous embedding step.");
+
+    // ----- Milvus -----------------------------------------------------------------------------
+
+    public static final ConfigOption<String> MILVUS_URI =
+            ConfigOptions.key("milvus.uri")
+                    .stringType()
+                    .defaultValue("http://127.0.0.1:19530")
+                    .withDescription("Milvus endpoint, for example http://milvus:19530.");
+
+    public static final ConfigOption<String> MILVUS_TOKEN_ENV =
+            ConfigOptions.key("milvus.token-env")
+                    .stringType()
+                    .defaultValue("MILVUS_TOKEN")
+                    .withDescription(
+                            "Name of the environment variable holding the Milvus token (user:password"
+                                    + " or an API key); unset or empty means no authentication.");
+
+    public static final ConfigOption<String> MILVUS_DATABASE =
+            ConfigOptions.key("milvus.database")
+                    .stringType()
+                    .defaultValue("default")
+                    .withDescription("Milvus database that holds the collections.");
+
+    public static final ConfigOption<String> POSTS_COLLECTION =
+            ConfigOptions.key("milvus.posts-collection")
+                    .stringType()
+                    .defaultValue("posts_hybrid")
+                    .withDescription("Collection for posts; created at start when missing.");
+
+    public static final ConfigOption<String> USERS_COLLECTION =
+            ConfigOptions.key("milvus.users-collection")
+                    .stringType()
+                    .defaultValue("users")
+                    .withDescription("Collection for users; created at start when missing.");
+
+    public static final ConfigOption<Integer> SINK_MAX_BUFFERED =
+            ConfigOptions.key("sink.max-buffered-actions")
+                    .intType()
+                    .defaultValue(500)
+                    .withDescription("Buffered actions per sink subtask that trigger a flush.");
+
+    public static final ConfigOption<Duration> SINK_MAX_DELAY =
+            ConfigOptions.key("sink.max-buffer-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription(
+                            "Longest time an action waits in the sink buffer; bounds how soon an edit"
+                                    + " is searchable.");
+
+    public static final ConfigOption<Integer> SINK_MAX_RETRIES =
+            ConfigOptions.key("sink.max-retries")
+                    .intType()
+                    .defaultValue(5)
+                    .withDescription(
+                            "Retries of a failed Milvus write before the job fails over to its last"
+                                    + " checkpoint.");
+
+    public static final ConfigOption<Duration> SINK_RETRY_BACKOFF =
+            ConfigOptions.key("sink.retry-backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription("First wait between Milvus retries; doubles each retry up to 10 s.");
+
+    private VectorSyncOptions() {}
+
+    /** Where the Redis source starts when no position is known. */
+    public enum StartPosition {
+        EARLIEST,
+        LATEST
+    }
+
+    /** Every option declared in this class. */
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> options = new ArrayList<>();
+        for (Field field : VectorSyncOptions.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers())
+                    && ConfigOption.class.isAssignableFrom(field.getType())) {
+                try {
+                    options.add((ConfigOption<?>) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("option field " + field.getName() + " is not public", e);
+                }
+            }
+        }
+        return Collections.unmodifiableList(options);
+    }
+}

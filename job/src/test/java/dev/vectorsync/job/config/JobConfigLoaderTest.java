@@ -1,0 +1,141 @@
+package dev.vectorsync.job.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobConfigLoaderTest {
+
+    @TempDir Path directory;
+
+    @Test
+    void defaultsWithoutArguments() {
+        JobSettings settings = JobConfigLoader.load(new String[0]);
+
+        assertThat(settings.mode()).isEqualTo(JobMode.STREAM);
+        assertThat(settings.get(VectorSyncOptions.POST_STREAM)).isEqualTo("post-sync");
+        assertThat(settings.get(VectorSyncOptions.SINK_MAX_DELAY)).isEqualTo(Duration.ofMillis(200));
+        assertThat(settings.get(VectorSyncOptions.PUBLISHABLE_STATUSES))
+                .containsExactly("approved", "active");
+        assertThat(settings.get(VectorSyncOptions.DIMENSION)).isNull();
+    }
+
+    @Test
+    void nestedYamlAndCommandLineOverride() throws Exception {
+        Path file = directory.resolve("job.yaml");
+        Files.writeString(
+                file,
+                "redis:\n  host: redis.internal\n  port: 6380\n"
+                        + "ordering.publishable-statuses: [approved, featured]\n"
+                        + "embedding:\n  dimension: 128\n"
+                        + "execution.checkpointing.interval: 10 s\n");
+
+        JobSettings settings =
+                JobConfigLoader.load(
+                        new String[] {"--config", file.toString(), "--redis.port", "7000", "--mode=backfill"});
+
+        assertThat(settings.get(VectorSyncOptions.REDIS_HOST)).isEqualTo("redis.internal");
+        assertThat(settings.get(VectorSyncOptions.REDIS_PORT)).isEqualTo(7000);
+        assertThat(settings.get(VectorSyncOptions.DIMENSION)).isEqualTo(128);
+        assertThat(settings.get(VectorSyncOptions.PUBLISHABLE_STATUSES))
+                .containsExactly("approved", "featured");
+        assertThat(settings.mode()).isEqualTo(JobMode.BACKFILL);
+        assertThat(settings.flinkConfiguration().toMap())
+                .containsEntry("execution.checkpointing.interval", "10 s")
+                .doesNotContainKey("redis.host");
+    }
+
+    @Test
+    void unknownKeySuggestsClosest() {
+        assertThatThrownBy(() -> JobConfigLoader.load(new String[] {"--redis.hots", "x"}))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("unknown configuration key 'redis.hots'")
+                .hasMessageContaining("did you mean 'redis.host'");
+    }
+
+    @Test
+    void invalidValuesAreAllListed() {
+        InvalidConfigurationException error =
+                catchInvalid(
+                        "--sink.max-buffer-delay", "soon",
+                        "--embedding.batch-size", "0",
+                        "--embedding.device", "tpu");
+
+        assertThat(error.problems()).hasSize(1);
+        assertThat(error.getMessage()).contains("sink.max-buffer-delay has an invalid value 'soon'");
+
+        InvalidConfigurationException second =
+                catchInvalid("--embedding.batch-size", "0", "--embedding.device", "tpu");
+        assertThat(second.problems())
+                .anySatisfy(p -> assertThat(p).contains("embedding.batch-size must be positive, was 0"))
+                .anySatisfy(p -> assertThat(p).contains("embedding.device must be cpu or cuda, was 'tpu'"));
+    }
+
+    @Test
+    void crossFieldChecks() {
+        assertThat(catchInvalid("--source.redis.user-stream", "post-sync").getMessage())
+                .contains("must name different streams");
+        assertThat(catchInvalid("--dead-letter.stream", "user-sync").getMessage())
+                .contains("dead-letter.stream must differ from the source streams");
+        assertThat(catchInvalid("--ordering.stale-guard-ttl", "10 s").getMessage())
+                .contains("must be longer than embedding.timeout");
+        assertThat(catchInvalid("--embedding.dimension", "-1").getMessage())
+                .contains("embedding.dimension must be positive");
+        assertThat(catchInvalid("--embedding.max-length", "9000").getMessage())
+                .contains("between 8 and 8192");
+        assertThat(catchInvalid("--milvus.uri", "milvus:19530").getMessage())
+                .contains("milvus.uri must start with http://");
+    }
+
+    @Test
+    void malformedArguments() {
+        assertThat(catchInvalidArgs(new String[] {"redis.host"}).getMessage())
+                .contains("unexpected argument 'redis.host'");
+        assertThat(catchInvalidArgs(new String[] {"--redis.host"}).getMessage())
+                .contains("--redis.host has no value");
+        assertThat(catchInvalidArgs(new String[] {"--mode", "replay"}).getMessage())
+                .contains("--mode must be stream or backfill");
+        assertThat(catchInvalidArgs(new String[] {"--config", directory.resolve("none.yaml").toString()}).getMessage())
+                .contains("cannot read configuration file");
+    }
+
+    @Test
+    void secretsComeFromEnvironment() {
+        JobSettings settings = JobConfigLoader.load(new String[] {"--milvus.token-env", "MY_TOKEN"});
+        Map<String, String> environment = Map.of("MY_TOKEN", "root:Milvus", "REDIS_PASSWORD", "");
+
+        assertThat(settings.secretFromEnvironment(VectorSyncOptions.MILVUS_TOKEN_ENV, environment))
+                .isEqualTo("root:Milvus");
+        assertThat(settings.secretFromEnvironment(VectorSyncOptions.REDIS_PASSWORD_ENV, environment))
+                .isNull();
+        assertThat(settings.toString()).doesNotContain("root:Milvus");
+    }
+
+    @Test
+    void everyOptionHasDescription() {
+        assertThat(VectorSyncOptions.all()).hasSizeGreaterThan(30);
+        assertThat(VectorSyncOptions.all())
+                .allSatisfy(option -> assertThat(option.description().toString()).isNotBlank());
+    }
+
+    private static InvalidConfigurationException catchInvalid(String... args) {
+        return catchInvalidArgs(args);
+    }
+
+    private static InvalidConfigurationException catchInvalidArgs(String[] args) {
+        try {
+            JobConfigLoader.load(args);
+        } catch (InvalidConfigurationException e) {
+            return e;
+        }
+        throw new AssertionError("expected an invalid configuration for " + List.of(args));
+    }
+}
