@@ -16,15 +16,16 @@ import java.util.regex.Pattern;
  * #createClient()} opens a client where one is needed (a writer's {@code createWriter}, the schema
  * check at job start). The token travels with the config but {@link #toString()} never prints it.
  *
- * <p>The SDK's own retries are switched off (one attempt per call) so that {@link
- * MilvusRequestRetrier} alone decides how often and how long a request is retried.
+ * <p>The SDK's own retries are switched off (one attempt per call), so the sink's retry settings
+ * here alone decide how often and how long a request is retried.
  */
 public final class MilvusConnectionConfig implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     /** Matches the user part of a URI such as {@code https://user:password@host:19530}. */
-    private static final Pattern URI_USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@");
+    private static final Pattern URI_USER_INFO =
+            Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@");
 
     private final String uri;
     private final String token;

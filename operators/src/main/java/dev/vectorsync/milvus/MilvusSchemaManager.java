@@ -65,11 +65,20 @@ public final class MilvusSchemaManager {
     }
 
     private void createCollection(String collectionName, CollectionDefinition definition) {
-        client.createCollection(
-                CreateCollectionReq.builder()
-                        .collectionName(collectionName)
-                        .collectionSchema(definition.schema())
-                        .build());
+        try {
+            client.createCollection(
+                    CreateCollectionReq.builder()
+                            .collectionName(collectionName)
+                            .collectionSchema(definition.schema())
+                            .build());
+        } catch (RuntimeException e) {
+            // Writers of other subtasks may have created it in the meantime; check theirs.
+            if (collectionExists(collectionName)) {
+                checkSchema(collectionName, definition);
+                return;
+            }
+            throw e;
+        }
         LOG.info("Created Milvus collection {}", collectionName);
     }
 
