@@ -6,8 +6,8 @@ import io.milvus.v2.service.collection.request.CreateCollectionReq.CollectionSch
 import java.util.List;
 
 /**
- * The schema and indexes that one vector-sync collection must have; the collection name is chosen
- * by the job, so it is not part of the definition.
+ * The schema and indexes that one vector-sync collection must have. The job chooses the collection
+ * name, so the name is not part of the definition.
  *
  * @param schema fields and BM25 functions
  * @param indexes one index per indexed field, every vector field included

@@ -22,8 +22,8 @@ import java.util.Map;
  * merge those words in BM25. Changing the analyzer needs a new collection, because Milvus cannot
  * alter it in place.
  *
- * <p>Dense vectors use HNSW with the COSINE metric; BM25 outputs use SPARSE_INVERTED_INDEX with
- * the BM25 metric; the filter columns of posts get INVERTED scalar indexes.
+ * <p>Indexes: HNSW with the COSINE metric on dense vectors, SPARSE_INVERTED_INDEX with the BM25
+ * metric on BM25 outputs, and INVERTED scalar indexes on the filter columns of posts.
  */
 public final class CollectionSchemas {
 

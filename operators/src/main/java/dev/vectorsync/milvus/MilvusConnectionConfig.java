@@ -10,11 +10,12 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Where and how to reach Milvus, and how long to keep retrying a failed request.
+ * Connection settings for Milvus: address, credentials, timeouts, and the retry policy for failed
+ * requests.
  *
- * <p>The config is serialized into the job graph, so it holds only plain values; {@link
+ * <p>The config is serialized into the job graph, so it contains only plain values. {@link
  * #createClient()} opens a client where one is needed (a writer's {@code createWriter}, the schema
- * check at job start). The token travels with the config but {@link #toString()} never prints it.
+ * check at job start). The token travels with the config, but {@link #toString()} never prints it.
  *
  * <p>The SDK's own retries are switched off (one attempt per call), so the sink's retry settings
  * here alone decide how often and how long a request is retried.
@@ -54,7 +55,7 @@ public final class MilvusConnectionConfig implements Serializable {
     }
 
     /**
-     * Opens a client and connects it; the caller closes it. Throws the SDK's {@code
+     * Opens a client and connects it. The caller closes it. Throws the SDK's {@code
      * MilvusClientException} or gRPC's {@code StatusRuntimeException} when the server cannot be
      * reached within the connect timeout.
      */
@@ -101,7 +102,7 @@ public final class MilvusConnectionConfig implements Serializable {
         return uri;
     }
 
-    /** The database, or null for the server's default database. */
+    /** Returns the database, or null for the server's default database. */
     public String getDatabaseName() {
         return databaseName;
     }
@@ -184,9 +185,9 @@ public final class MilvusConnectionConfig implements Serializable {
     }
 
     /**
-     * Builder of {@link MilvusConnectionConfig}. Only the URI is required; the defaults suit a
-     * checkpoint timeout of a minute or more: 10 s connect and RPC timeouts, 10 attempts, backoff
-     * from 200 ms doubling to 5 s, and a 30 s retry deadline per flush.
+     * Builder of {@link MilvusConnectionConfig}. Only the URI is required. The defaults suit a
+     * checkpoint timeout above 40 s: 10 s connect and RPC timeouts, 10 attempts, backoff from 200
+     * ms doubling up to 5 s, and a 30 s retry deadline per flush.
      */
     public static final class Builder {
 
@@ -220,7 +221,7 @@ public final class MilvusConnectionConfig implements Serializable {
             return this;
         }
 
-        /** Longest wait for the connection when a client is created. */
+        /** Maximum wait for the connection when a client is created. */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
             return this;
@@ -244,7 +245,7 @@ public final class MilvusConnectionConfig implements Serializable {
             return this;
         }
 
-        /** Longest wait between two attempts. */
+        /** Maximum wait between two attempts. */
         public Builder maxBackoff(Duration maxBackoff) {
             this.maxBackoff = maxBackoff;
             return this;

@@ -19,8 +19,8 @@ import java.util.function.Supplier;
  *
  * <p>Only transient failures are retried: gRPC UNAVAILABLE (which includes a refused connection),
  * DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED, the SDK's TIMEOUT, and the server's rate limit (error
- * code 8, or the legacy RateLimit code). Any other error fails at once. Not thread-safe; the sink
- * writer calls it from the task's mailbox thread only.
+ * code 8, or the legacy RateLimit code). Any other error fails at once. Not thread-safe, because
+ * the sink writer calls it from the task's mailbox thread only.
  */
 final class MilvusRequestRetrier {
 
@@ -51,7 +51,7 @@ final class MilvusRequestRetrier {
      * @param description what the request does, for logs and errors, for example "upsert of 12
      *     rows into collection 'posts_hybrid'"
      * @throws MilvusWriteException with the last failure as its cause, when the request failed
-     * @throws InterruptedException when interrupted during a backoff; the interrupt flag is set again
+     * @throws InterruptedException when interrupted during a backoff, with the interrupt flag set again
      */
     <T> T call(String description, long deadlineNanos, Supplier<T> request)
             throws MilvusWriteException, InterruptedException {

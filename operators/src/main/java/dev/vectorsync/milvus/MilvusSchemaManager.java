@@ -24,8 +24,8 @@ import java.util.List;
  * <p>For each collection: creates it when missing, checks an existing one against the expected
  * schema and throws {@link MilvusSchemaMismatchException} on a difference, creates the indexes it
  * lacks and loads it. It never drops, releases or alters anything that exists. Call it once at
- * job start (or from each writer, which is safe because every step is idempotent); the client
- * belongs to the caller.
+ * job start, or from each writer, which is safe because every step is idempotent. The caller owns
+ * and closes the client.
  */
 public final class MilvusSchemaManager {
 
@@ -72,7 +72,7 @@ public final class MilvusSchemaManager {
                             .collectionSchema(definition.schema())
                             .build());
         } catch (RuntimeException e) {
-            // Writers of other subtasks may have created it in the meantime; check theirs.
+            // Writers of other subtasks may have created it in the meantime, so check their schema.
             if (collectionExists(collectionName)) {
                 checkSchema(collectionName, definition);
                 return;
@@ -98,7 +98,7 @@ public final class MilvusSchemaManager {
 
     /**
      * Creates the indexes that are missing. An existing vector index must use the expected metric,
-     * because searches ask for it; its index type and parameters may differ.
+     * because searches request it. Its index type and parameters may differ.
      */
     private void createMissingIndexes(String collectionName, CollectionDefinition definition) {
         List<IndexParam> missing = new ArrayList<>();
@@ -122,7 +122,7 @@ public final class MilvusSchemaManager {
                 CreateIndexReq.builder()
                         .collectionName(collectionName)
                         .indexParams(missing)
-                        // Returns once the server accepted the indexes; loadCollection below
+                        // Returns once the server accepted the indexes, and loadCollection below
                         // waits for them. Milvus Lite 3.2.2 also lacks AllocTimestamp, which the
                         // SDK's synchronous wait calls.
                         .sync(false)

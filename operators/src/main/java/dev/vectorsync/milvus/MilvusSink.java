@@ -15,7 +15,7 @@ import java.time.Duration;
  *
  * <p>Delivery is at least once. Each writer buffers actions and flushes them when the buffer is
  * full, when its oldest action has waited the max buffer delay, and before every checkpoint
- * barrier. After a failure Flink replays the actions since the last checkpoint; replaying an
+ * barrier. After a failure Flink replays the actions since the last checkpoint. Replaying an
  * upsert or a delete leaves the same rows, so the collections end up equal to the source.
  *
  * <p>Failed actions (with {@link SyncAction#failure} set) belong in the dead-letter output and

@@ -48,7 +48,7 @@ public final class MilvusSinkBuilder {
 
     /**
      * Buffered actions (distinct primary keys, both collections together) at which a writer
-     * flushes. Larger batches mean fewer but bigger requests; this value times the row size must
+     * flushes. Larger batches mean fewer but bigger requests, so this value times the row size must
      * stay below the server's gRPC message size limit.
      */
     public MilvusSinkBuilder maxBufferedActions(int maxBufferedActions) {
@@ -56,14 +56,14 @@ public final class MilvusSinkBuilder {
         return this;
     }
 
-    /** Longest time an action waits in the buffer before a flush; bounds the added latency. */
+    /** Maximum time an action waits in the buffer before a flush, which bounds the added latency. */
     public MilvusSinkBuilder maxBufferDelay(Duration maxBufferDelay) {
         this.maxBufferDelay = maxBufferDelay;
         return this;
     }
 
     /**
-     * Whether each writer runs {@link MilvusSchemaManager} when it opens: creates missing
+     * Sets whether each writer runs {@link MilvusSchemaManager} when it opens: creates missing
      * collections and indexes, loads them, and fails on a schema mismatch. Disable it when the job
      * runs the schema manager itself before building the pipeline.
      */

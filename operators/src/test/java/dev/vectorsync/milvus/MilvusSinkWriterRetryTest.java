@@ -24,7 +24,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
-/** Stops and restarts the server under a writer; a class of its own so no other test sees that. */
+/**
+ * Stops and restarts the server while a writer flushes. These tests have a class and a server of
+ * their own, so the restarts disturb no other test.
+ */
 class MilvusSinkWriterRetryTest {
 
     @RegisterExtension static final MilvusLiteServer MILVUS = new MilvusLiteServer();

@@ -118,7 +118,7 @@ class MilvusSinkWriterTest {
     }
 
     @Test
-    void delayTimerOfFlushedBatchWaitsForNextBatch() throws Exception {
+    void staleTimerWaitsForNextBatch() throws Exception {
         writer = openWriter(100);
         writer.write(postUpsert(1, 1, "Phòng trọ Quận 10", DIMENSION), null);
         writer.flush(false);

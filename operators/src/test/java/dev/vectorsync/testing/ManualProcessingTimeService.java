@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * Processing-time service whose clock moves only when a test calls {@link #advanceTo}; due timers
+ * Processing-time service whose clock moves only when a test calls {@link #advanceTo}. Due timers
  * then run on the calling thread, as they would on a task's mailbox thread. Cancellation through
  * the returned future is not supported.
  */
@@ -30,7 +30,7 @@ public final class ManualProcessingTimeService implements ProcessingTimeService 
     @Override
     public ScheduledFuture<?> registerTimer(long timestamp, ProcessingTimeCallback callback) {
         timers.add(new Timer(timestamp, callback));
-        // The writer never cancels its timer; a never-completing stand-in is enough.
+        // The writer never cancels its timer, so a future that never completes is enough.
         return new UnsupportedScheduledFuture();
     }
 
