@@ -29,7 +29,7 @@ public interface EmbeddingModel extends AutoCloseable {
     /** Model id stored with each vector, e.g. {@code bge-small-en-v1.5}. */
     String modelId();
 
-    /** Where the model runs, for logs, e.g. {@code cpu} or {@code cuda:0}. */
+    /** Returns the device the model runs on, for logs, e.g. {@code cpu} or {@code cuda:0}. */
     default String executionDevice() {
         return "cpu";
     }

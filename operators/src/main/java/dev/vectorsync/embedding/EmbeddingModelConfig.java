@@ -42,7 +42,7 @@ public final class EmbeddingModelConfig implements Serializable {
     /** Upper bound of {@code maxSequenceLength}: the position limit of BGE-M3. */
     public static final int MAX_SEQUENCE_LENGTH_LIMIT = 8192;
 
-    /** Where the model runs. */
+    /** Execution device of the model. */
     public enum Device {
         /** The CPU execution provider of ONNX Runtime. */
         CPU,
@@ -53,7 +53,7 @@ public final class EmbeddingModelConfig implements Serializable {
         CUDA
     }
 
-    /** How one vector is taken from the token vectors of the last hidden state. */
+    /** Pooling method that turns the token vectors of the last hidden state into one vector. */
     public enum Pooling {
         /** The vector of the first token ([CLS] or {@code <s>}), as BGE models are trained. */
         CLS
@@ -106,8 +106,8 @@ public final class EmbeddingModelConfig implements Serializable {
      * Starts a builder for BGE-M3 in {@code modelDirectory}: model id {@code bge-m3}, up to 8192
      * tokens, CLS pooling, L2 normalisation.
      *
-     * <p>Memory grows with the square of the padded length, so texts of thousands of tokens are
-     * run a few at a time: {@code maxTokensPerRun} is set to 8192, one full-length text per run.
+     * <p>Memory grows with the square of the padded length, so texts of thousands of tokens are run
+     * a few at a time: {@code maxTokensPerRun} is set to 8192, one full-length text per run.
      */
     public static Builder bgeM3(String modelDirectory) {
         return new Builder()
@@ -122,7 +122,7 @@ public final class EmbeddingModelConfig implements Serializable {
         return modelId;
     }
 
-    /** Whether the model and tokenizer are the bundled classpath resources. */
+    /** Returns whether the model and tokenizer are the bundled classpath resources. */
     public boolean isBundled() {
         return modelDirectory == null;
     }
@@ -149,7 +149,7 @@ public final class EmbeddingModelConfig implements Serializable {
         return pooling;
     }
 
-    /** Whether vectors are scaled to unit L2 length. */
+    /** Returns whether vectors are scaled to unit L2 length. */
     public boolean normalize() {
         return normalize;
     }
@@ -198,7 +198,9 @@ public final class EmbeddingModelConfig implements Serializable {
         return retryMaxAttempts;
     }
 
-    /** Wait before the second attempt; each later wait doubles, up to {@link #retryMaxBackoff()}. */
+    /**
+     * Wait before the second attempt; each later wait doubles, up to {@link #retryMaxBackoff()}.
+     */
     public Duration retryInitialBackoff() {
         return retryInitialBackoff;
     }
@@ -320,10 +322,11 @@ public final class EmbeddingModelConfig implements Serializable {
     }
 
     /**
-     * Builder of {@link EmbeddingModelConfig}. Defaults: bundled bge-small-en-v1.5, 512 tokens,
-     * 16384 tokens per run, CLS pooling, normalised, native dimension, CPU, ONNX Runtime's own
-     * thread counts, batches of up to 32 texts waiting up to 5 ms, 30 s per attempt, 3 attempts
-     * with backoff from 200 ms doubling up to 5 s.
+     * Builder of {@link EmbeddingModelConfig}. The model defaults are the bundled
+     * bge-small-en-v1.5, 512 tokens per text, 16384 tokens per run, CLS pooling, normalised vectors
+     * of native width, on the CPU with ONNX Runtime's own thread counts. Batches have up to 32
+     * texts and wait up to 5 ms. Each attempt may take 30 s, and there are 3 attempts with a
+     * backoff from 200 ms doubling up to 5 s.
      */
     @PublicEvolving
     public static final class Builder {
@@ -381,7 +384,7 @@ public final class EmbeddingModelConfig implements Serializable {
             return this;
         }
 
-        /** Whether vectors are scaled to unit L2 length. Default true. */
+        /** Sets whether vectors are scaled to unit L2 length. Default true. */
         public Builder normalize(boolean normalize) {
             this.normalize = normalize;
             return this;
@@ -428,7 +431,9 @@ public final class EmbeddingModelConfig implements Serializable {
             return this;
         }
 
-        /** Maximum wait for more texts after the first of a batch. Default 5 ms; zero is allowed. */
+        /**
+         * Maximum wait for more texts after the first of a batch. Default 5 ms; zero is allowed.
+         */
         public Builder maxBatchWait(Duration maxBatchWait) {
             this.maxBatchWait = maxBatchWait;
             return this;
@@ -569,7 +574,10 @@ public final class EmbeddingModelConfig implements Serializable {
         private static void requirePositive(String name, Duration value) {
             if (value == null || value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(
-                        name + " " + value + " is missing or not positive; use a positive duration");
+                        name
+                                + " "
+                                + value
+                                + " is missing or not positive; use a positive duration");
             }
         }
     }

@@ -6,7 +6,7 @@ import java.io.Serializable;
 
 /**
  * Creates the model of a config on the TaskManager. It is serialised with the Flink function that
- * holds it, so it must not capture a loaded model; {@code OnnxEmbeddingModel::load} is the default.
+ * uses it, so it must not capture a loaded model; {@code OnnxEmbeddingModel::load} is the default.
  */
 @PublicEvolving
 @FunctionalInterface

