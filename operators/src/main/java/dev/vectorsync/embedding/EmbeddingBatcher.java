@@ -1,8 +1,6 @@
 package dev.vectorsync.embedding;
 
 import org.apache.flink.annotation.Internal;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @Internal
 public final class EmbeddingBatcher implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(EmbeddingBatcher.class);
 
     /** Receives one call per model call, on the worker thread; must be fast and must not throw. */
     @FunctionalInterface
@@ -214,7 +210,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
             vectors = model.embed(batchTexts);
         } catch (RuntimeException e) {
             record(batch.size(), System.nanoTime() - start, true);
-            LOG.debug("Embedding a batch of {} texts failed", batch.size(), e);
+            // Not logged here: the callers of the failed futures log and count it.
             for (Request request : batch) {
                 request.future.completeExceptionally(e);
             }
