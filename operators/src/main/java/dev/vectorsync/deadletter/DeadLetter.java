@@ -27,13 +27,13 @@ public class DeadLetter implements Serializable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Where the input came from: the Redis stream name. */
+    /** Origin of the input: the Redis stream name. */
     public String sourceName;
     /** Position of the input in that source: the Redis entry id. */
     public String sourcePosition;
     /** The input as received: the {@code job} field, or all fields as a JSON object. */
     public String payload;
-    /** Why processing failed, readable by an operator. */
+    /** Cause of the failure, written for an operator to read. */
     public String reason;
     /** Pipeline stage that failed, such as {@code decode} or {@code embedding}. */
     public String stage;

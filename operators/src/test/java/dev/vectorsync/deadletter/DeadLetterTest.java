@@ -25,7 +25,7 @@ class DeadLetterTest {
     }
 
     @Test
-    void payloadWithoutJobFieldIsAllFieldsAsJson() {
+    void payloadFallsBackToAllFields() {
         RedisStreamEntry entry = new RedisStreamEntry("post-sync", "1-0", Map.of("b", "2", "a", "1"));
 
         DeadLetter deadLetter = DeadLetter.fromStreamEntry(entry, "no job field", "decode", 42L);
