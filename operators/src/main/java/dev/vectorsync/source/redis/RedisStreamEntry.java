@@ -1,8 +1,8 @@
 package dev.vectorsync.source.redis;
 
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 
 import java.io.Serializable;
 import java.util.HashMap;
@@ -14,22 +14,19 @@ import java.util.Objects;
  * id and the field-value pairs, undecoded. The backend writes the change event as JSON into the
  * {@code job} field, which a later operator decodes.
  *
- * <p>Flink POJO: public fields and a no-argument constructor. {@link #TYPE_INFO} declares the
- * field map as a map type so that Flink does not fall back to Kryo for it.
+ * <p>Flink POJO: public fields and a no-argument constructor. {@link RedisStreamEntryTypeInfoFactory}
+ * gives the field map Flink's map serializer in every operator that produces this type, so Flink
+ * does not fall back to Kryo for it.
  */
 @PublicEvolving
+@TypeInfo(RedisStreamEntryTypeInfoFactory.class)
 public class RedisStreamEntry implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     /** Type information with a map serializer for {@link #fields}. */
     public static final TypeInformation<RedisStreamEntry> TYPE_INFO =
-            Types.POJO(
-                    RedisStreamEntry.class,
-                    Map.of(
-                            "stream", Types.STRING,
-                            "entryId", Types.STRING,
-                            "fields", Types.MAP(Types.STRING, Types.STRING)));
+            TypeInformation.of(RedisStreamEntry.class);
 
     /** Name of the stream the entry was read from, such as {@code post-sync}. */
     public String stream;

@@ -3,13 +3,12 @@ package dev.vectorsync.source.redis;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
- * Where a new consumer group starts reading a stream. It applies only when a split has no
- * checkpointed position and the group does not exist yet; an existing group always resumes from
- * its own position.
+ * Start position of a new consumer group. It applies only when a split has no checkpointed
+ * position and the group does not exist yet. An existing group resumes from its own position.
  */
 @PublicEvolving
 public enum RedisStreamsStartPosition {
-    /** Read every entry the stream holds ({@code XGROUP CREATE ... 0}). */
+    /** Read every entry the stream contains ({@code XGROUP CREATE ... 0}). */
     EARLIEST("0"),
     /** Read only entries added after the group was created ({@code XGROUP CREATE ... $}). */
     LATEST("$");

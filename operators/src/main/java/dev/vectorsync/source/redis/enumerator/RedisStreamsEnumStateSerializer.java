@@ -44,7 +44,7 @@ public final class RedisStreamsEnumStateSerializer
     public RedisStreamsEnumState deserialize(int version, byte[] serialized) throws IOException {
         if (version != CURRENT_VERSION) {
             throw new IOException(
-                    "Unknown version "
+                    "Unsupported version "
                             + version
                             + " of a serialized RedisStreamsEnumState: this build reads version "
                             + CURRENT_VERSION

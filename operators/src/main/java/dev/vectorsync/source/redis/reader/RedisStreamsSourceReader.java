@@ -29,9 +29,9 @@ import java.util.function.Supplier;
  *
  * <p>Delivery is at least once. An entry is acknowledged (XACK) only in {@link
  * #notifyCheckpointComplete(long)} of a checkpoint taken after it was emitted, so after a failure
- * the group still lists it as pending and the restored reader reads it again. A failed XACK is
- * logged at WARN, counted in {@code redisStreams.ackFailures} and retried at the next completed
- * checkpoint; it never fails the job.
+ * the group still lists it as pending and the restored reader reads it again. An XACK that fails
+ * with a Jedis exception is logged at WARN, counted in {@code redisStreams.ackFailures} and
+ * retried at the next completed checkpoint, so it does not fail the job.
  *
  * <p>Threading: {@link #snapshotState}, {@link #notifyCheckpointComplete} and the record emitter
  * run on the task thread, which also owns the acknowledgement connection. The fetcher thread uses

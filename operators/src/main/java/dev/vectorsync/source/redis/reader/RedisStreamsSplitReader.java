@@ -45,8 +45,8 @@ import java.util.Set;
  * <p>Before the first read of a split it positions the group: a split with a checkpointed
  * position moves the group to that id (XGROUP CREATE ... MKSTREAM, or XGROUP SETID if the group
  * exists) and acknowledges the entries still pending up to it, because the restored checkpoint
- * covered them. A split without a position resumes from the group: just before its oldest pending
- * entry if there is one, else after its last delivered entry; a missing group is created at the
+ * covered them. A split without a position resumes from the group, just before its oldest pending
+ * entry if there is one, else after its last delivered entry. A missing group is created at the
  * configured start position.
  *
  * <p>When the connection fails it reconnects with exponential backoff, and it fails the fetch with

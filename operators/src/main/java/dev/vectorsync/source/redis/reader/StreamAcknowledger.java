@@ -19,8 +19,8 @@ final class StreamAcknowledger {
     /**
      * Acknowledges {@code entryIds} of {@code stream} for {@code group}.
      *
-     * @return how many entries Redis removed from the group's pending list; ids that were not
-     *     pending (already acknowledged, or lost in a restart) are not counted
+     * @return how many entries Redis removed from the group's pending list. Ids that were not
+     *     pending, because they were acknowledged before or lost in a restart, are not counted.
      */
     static long acknowledge(Jedis jedis, String stream, String group, List<String> entryIds) {
         long acknowledged = 0;

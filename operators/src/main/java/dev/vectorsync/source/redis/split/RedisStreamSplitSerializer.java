@@ -41,7 +41,7 @@ public final class RedisStreamSplitSerializer implements SimpleVersionedSerializ
     public RedisStreamSplit deserialize(int version, byte[] serialized) throws IOException {
         if (version != CURRENT_VERSION) {
             throw new IOException(
-                    "Unknown version "
+                    "Unsupported version "
                             + version
                             + " of a serialized RedisStreamSplit: this build reads version "
                             + CURRENT_VERSION

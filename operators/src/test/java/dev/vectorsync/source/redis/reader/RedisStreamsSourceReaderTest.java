@@ -197,7 +197,7 @@ class RedisStreamsSourceReaderTest {
         return output.records().stream().map(entry -> entry.entryId).collect(Collectors.toList());
     }
 
-    /** Polls until the output holds {@code count} records; fails after {@link #POLL_TIMEOUT}. */
+    /** Polls until the output contains {@code count} records; fails after {@link #POLL_TIMEOUT}. */
     private static void pollUntil(
             SourceReader<RedisStreamEntry, RedisStreamSplit> reader,
             CollectingReaderOutput<RedisStreamEntry> output,
