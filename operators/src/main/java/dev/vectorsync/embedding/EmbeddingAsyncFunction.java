@@ -62,6 +62,9 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
     private final EmbeddingModelConfig config;
     private final EmbeddingModelFactory modelFactory;
 
+    /** Set when {@link #close()} starts; failures after that are shutdown, not model errors. */
+    private transient volatile boolean closing;
+
     private transient SharedEmbeddingModels.Lease lease;
     private transient ScheduledExecutorService retryScheduler;
     private transient TypeSerializer<SyncAction> actionSerializer;
@@ -120,6 +123,7 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
 
     @Override
     public void close() throws Exception {
+        closing = true;
         // Stop retries first: once the shared batcher closes, pending attempts fail, and their
         // retries must not be scheduled any more.
         if (retryScheduler != null) {
@@ -206,6 +210,12 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
     private void onAttemptDone(Embedding embedding, float[] vector, Throwable error) {
         if (embedding.finished.get()) {
             // Flink's timeout already emitted this action; a late result or retry is not needed.
+            return;
+        }
+        if (closing && error != null) {
+            // The task is shutting down (cancel, failover or stop-with-savepoint): the action is
+            // still in the operator's state or will be replayed, so it must not become a dead
+            // letter now.
             return;
         }
         if (error == null) {
