@@ -154,11 +154,12 @@ public final class JobSettings {
     }
 
     private static void checkGuardOutlivesEmbedding(Configuration config, List<String> problems) {
-        Duration inFlight = config.get(EMBEDDING_TIMEOUT);
+        Duration inFlight = config.get(EMBEDDING_TIMEOUT).multipliedBy(config.get(EMBEDDING_MAX_ATTEMPTS));
         if (config.get(STALE_GUARD_TTL).compareTo(inFlight) <= 0) {
             problems.add(
                     STALE_GUARD_TTL.key() + " (" + config.get(STALE_GUARD_TTL)
-                            + ") must be longer than " + EMBEDDING_TIMEOUT.key() + " (" + inFlight
+                            + ") must be longer than " + EMBEDDING_TIMEOUT.key() + " times "
+                            + EMBEDDING_MAX_ATTEMPTS.key() + " (" + inFlight
                             + "), or a late result could overwrite a newer one");
         }
     }

@@ -167,7 +167,8 @@ public final class VectorSyncOptions {
                     .withDescription(
                             "How long the guard after the embedding step remembers the last version"
                                     + " per row; must exceed embedding.timeout times"
-                                    + " embedding.max-attempts.");
+                                    + " embedding.max-attempts, the longest an action can stay in"
+                                    + " that step.");
 
     // ----- dead letters -----------------------------------------------------------------------
 
@@ -252,8 +253,13 @@ public final class VectorSyncOptions {
     public static final ConfigOption<Duration> EMBEDDING_TIMEOUT =
             ConfigOptions.key("embedding.timeout")
                     .durationType()
-                    .defaultValue(Duration.ofSeconds(60))
-                    .withDescription("Time one action may spend in the embedding step, retries included.");
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "Time one attempt to embed a text may take, waiting in the batch queue"
+                                    + " included; then it is retried, and dead-lettered after"
+                                    + " embedding.max-attempts. Keep it well above embedding.capacity"
+                                    + " times the subtasks per TaskManager divided by the model's"
+                                    + " texts per second, or a busy model looks like a failing one.");
 
     public static final ConfigOption<Integer> EMBEDDING_MAX_ATTEMPTS =
             ConfigOptions.key("embedding.max-attempts")

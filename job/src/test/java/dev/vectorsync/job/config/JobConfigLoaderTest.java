@@ -85,8 +85,8 @@ class JobConfigLoaderTest {
                 .contains("must name different streams");
         assertThat(catchInvalid("--dead-letter.stream", "user-sync").getMessage())
                 .contains("dead-letter.stream must differ from the source streams");
-        assertThat(catchInvalid("--ordering.stale-guard-ttl", "10 s").getMessage())
-                .contains("must be longer than embedding.timeout");
+        assertThat(catchInvalid("--ordering.stale-guard-ttl", "10 min").getMessage())
+                .contains("must be longer than embedding.timeout times embedding.max-attempts");
         assertThat(catchInvalid("--embedding.dimension", "-1").getMessage())
                 .contains("embedding.dimension must be positive");
         assertThat(catchInvalid("--embedding.max-length", "9000").getMessage())
@@ -124,6 +124,20 @@ class JobConfigLoaderTest {
         assertThat(VectorSyncOptions.all()).hasSizeGreaterThan(30);
         assertThat(VectorSyncOptions.all())
                 .allSatisfy(option -> assertThat(option.description().toString()).isNotBlank());
+    }
+
+    @Test
+    void referenceFileLoadsAndListsEveryOption() throws Exception {
+        Path reference = Path.of("config", "vector-sync.yaml");
+        String text = Files.readString(reference);
+
+        JobSettings settings = JobConfigLoader.load(new String[] {"--config", reference.toString()});
+
+        assertThat(settings.get(VectorSyncOptions.MILVUS_URI)).isEqualTo("http://127.0.0.1:19530");
+        for (var option : VectorSyncOptions.all()) {
+            String leaf = option.key().substring(option.key().lastIndexOf('.') + 1);
+            assertThat(text).as("reference file mentions %s", option.key()).contains(leaf + ":");
+        }
     }
 
     private static InvalidConfigurationException catchInvalid(String... args) {

@@ -1,0 +1,75 @@
+package dev.vectorsync.job;
+
+import dev.vectorsync.job.config.JobConfigLoader;
+import dev.vectorsync.job.config.JobSettings;
+import dev.vectorsync.job.pipeline.ComponentConfigs;
+import dev.vectorsync.job.pipeline.SyncPipeline;
+import dev.vectorsync.milvus.MilvusConnectionConfig;
+import dev.vectorsync.milvus.MilvusSchemaManager;
+
+import io.milvus.v2.client.MilvusClientV2;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static dev.vectorsync.job.config.VectorSyncOptions.POSTS_COLLECTION;
+import static dev.vectorsync.job.config.VectorSyncOptions.USERS_COLLECTION;
+
+/**
+ * Entry point of the vector-sync job, for {@code flink run} and for a local run.
+ *
+ * <p>Arguments: {@code --config FILE} (optional YAML), {@code --mode stream} (default) and any
+ * {@code --key value} override; see {@code job/config/vector-sync.yaml}. Without arguments the job
+ * reads Redis on 127.0.0.1:6379 and writes Milvus on 127.0.0.1:19530 with the bundled model.
+ */
+public final class VectorSyncJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VectorSyncJob.class);
+
+    /** Checkpoint interval used when the configuration sets none. */
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    private VectorSyncJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobSettings settings = JobConfigLoader.load(args);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(settings.flinkConfiguration());
+        prepare(env, settings, System.getenv());
+        env.execute("vector-sync");
+    }
+
+    /**
+     * Checks the Milvus collections (creating them when missing) and adds the pipeline to {@code
+     * env}; separate from {@link #main} so that tests and the demo run the same steps.
+     */
+    public static void prepare(
+            StreamExecutionEnvironment env, JobSettings settings, Map<String, String> environment) {
+        env.configure(settings.flinkConfiguration());
+        if (!settings.flinkConfiguration().contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+            env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
+        }
+        ensureCollections(settings, environment);
+        SyncPipeline.build(env, settings, environment);
+        LOG.info("Built the vector-sync pipeline in {} mode: {}", settings.mode(), settings);
+    }
+
+    /** Fails before submission, with the difference named, when a collection has another schema. */
+    private static void ensureCollections(JobSettings settings, Map<String, String> environment) {
+        MilvusConnectionConfig milvus = ComponentConfigs.milvus(settings, environment);
+        MilvusClientV2 client = milvus.createClient();
+        try {
+            new MilvusSchemaManager(client)
+                    .ensurePostsAndUsers(
+                            settings.get(POSTS_COLLECTION),
+                            settings.get(USERS_COLLECTION),
+                            ComponentConfigs.vectorDimension(settings));
+        } finally {
+            client.close();
+        }
+    }
+}
