@@ -36,7 +36,7 @@ import static dev.vectorsync.job.config.VectorSyncOptions.*;
  * runs the sync job in-process (bounded, so it ends when the stream is drained), prints progress,
  * a summary and one search.
  *
- * <p>Arguments: {@code --demo.limit N} (listings to load, default 1000; 0 loads all) and any job
+ * <p>Arguments: {@code --demo.limit N} (listings to load, default 500; 0 loads all) and any job
  * option, for example {@code --redis.port} and {@code --milvus.uri}, which {@code bin/demo} sets.
  */
 public final class DemoRunner {
@@ -46,7 +46,7 @@ public final class DemoRunner {
     private DemoRunner() {}
 
     public static void main(String[] args) throws Exception {
-        int limit = 1000;
+        int limit = 500;
         List<String> jobArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--demo.limit") && i + 1 < args.length) {
