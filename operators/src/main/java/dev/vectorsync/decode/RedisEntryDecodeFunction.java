@@ -33,7 +33,7 @@ public class RedisEntryDecodeFunction extends ProcessFunction<RedisStreamEntry, 
     private static final Logger LOG = LoggerFactory.getLogger(RedisEntryDecodeFunction.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** Field of a stream entry that holds the job payload. */
+    /** Field of a stream entry that contains the job payload. */
     public static final String PAYLOAD_FIELD = "job";
 
     public static final String STAGE = "decode";

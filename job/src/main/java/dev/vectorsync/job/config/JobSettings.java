@@ -86,6 +86,15 @@ public final class JobSettings {
             problems.add(
                     SOURCE_TYPE.key() + " must be 'redis', was '" + config.get(SOURCE_TYPE) + "'");
         }
+        checkNumbers(config, problems);
+        checkDurations(config, problems);
+        checkEmbedding(config, problems);
+        checkStreams(config, problems);
+        checkGuardOutlivesEmbedding(config, problems);
+        checkMilvus(config, problems);
+    }
+
+    private static void checkNumbers(Configuration config, List<String> problems) {
         positive(config, REDIS_PORT, problems);
         if (config.get(REDIS_PORT) > 65535) {
             problems.add(REDIS_PORT.key() + " must be at most 65535, was " + config.get(REDIS_PORT));
@@ -93,13 +102,14 @@ public final class JobSettings {
         notNegative(config, REDIS_DATABASE, problems);
         positive(config, FETCH_SIZE, problems);
         positive(config, MAX_PAYLOAD_BYTES, problems);
-        positive(config, BATCH_SIZE, problems);
-        positive(config, EMBEDDING_MAX_ATTEMPTS, problems);
-        positive(config, EMBEDDING_CAPACITY, problems);
         positive(config, SINK_MAX_BUFFERED, problems);
         notNegative(config, SINK_MAX_RETRIES, problems);
-        notNegative(config, INTRA_OP_THREADS, problems);
-        notNegative(config, DEVICE_ID, problems);
+        if (config.get(PUBLISHABLE_STATUSES).stream().allMatch(String::isBlank)) {
+            problems.add(PUBLISHABLE_STATUSES.key() + " must name at least one status, for example approved");
+        }
+    }
+
+    private static void checkDurations(Configuration config, List<String> problems) {
         for (ConfigOption<Duration> option :
                 List.of(REDIS_TIMEOUT, BLOCK_TIME, RECONNECT_TIMEOUT, TOMBSTONE_TTL,
                         STALE_GUARD_TTL, EMBEDDING_TIMEOUT, SINK_MAX_DELAY, SINK_RETRY_BACKOFF)) {
@@ -108,6 +118,15 @@ public final class JobSettings {
         if (config.get(BATCH_WAIT).isNegative()) {
             problems.add(BATCH_WAIT.key() + " must not be negative, was " + config.get(BATCH_WAIT));
         }
+    }
+
+    private static void checkEmbedding(Configuration config, List<String> problems) {
+        positive(config, BATCH_SIZE, problems);
+        positive(config, EMBEDDING_MAX_ATTEMPTS, problems);
+        positive(config, EMBEDDING_CAPACITY, problems);
+        notNegative(config, INTRA_OP_THREADS, problems);
+        notNegative(config, DEVICE_ID, problems);
+
         int maxLength = config.get(MAX_SEQUENCE_LENGTH);
         if (maxLength < 8 || maxLength > 8192) {
             problems.add(MAX_SEQUENCE_LENGTH.key() + " must be between 8 and 8192 tokens, was " + maxLength);
@@ -120,11 +139,9 @@ public final class JobSettings {
         if (!device.equals("cpu") && !device.equals("cuda")) {
             problems.add(DEVICE.key() + " must be cpu or cuda, was '" + config.get(DEVICE) + "'");
         }
-        if (config.get(PUBLISHABLE_STATUSES).stream().allMatch(String::isBlank)) {
-            problems.add(PUBLISHABLE_STATUSES.key() + " must name at least one status, for example approved");
-        }
-        checkStreams(config, problems);
-        checkGuardOutlivesEmbedding(config, problems);
+    }
+
+    private static void checkMilvus(Configuration config, List<String> problems) {
         String uri = config.get(MILVUS_URI);
         if (!uri.startsWith("http://") && !uri.startsWith("https://") && !uri.startsWith("tcp://")) {
             problems.add(MILVUS_URI.key() + " must start with http://, https:// or tcp://, was '" + uri + "'");

@@ -11,6 +11,7 @@ import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.request.data.BaseVector;
 import io.milvus.v2.service.vector.request.data.EmbeddedText;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
@@ -169,33 +170,27 @@ public final class DemoRunner {
         System.out.println();
         System.out.printf("Search: \"%s\"%n", QUERY);
 
-        SearchResp keyword =
-                client.search(
-                        SearchReq.builder()
-                                .collectionName(collection)
-                                .annsField("sparse_title")
-                                .data(List.of(new EmbeddedText(QUERY)))
-                                .limit(3)
-                                .outputFields(List.of("title", "price", "district"))
-                                .consistencyLevel(ConsistencyLevel.STRONG)
-                                .build());
-        printHits("BM25 on title", keyword);
+        printHits("BM25 on title", search(client, collection, "sparse_title", new EmbeddedText(QUERY)));
 
         float[] query;
         try (OnnxEmbeddingModel model = OnnxEmbeddingModel.load(EmbeddingModelConfig.builder().build())) {
             query = model.embed(List.of(QUERY))[0];
         }
-        SearchResp dense =
-                client.search(
-                        SearchReq.builder()
-                                .collectionName(collection)
-                                .annsField("dense_vector")
-                                .data(List.of(new FloatVec(query)))
-                                .limit(3)
-                                .outputFields(List.of("title", "price", "district"))
-                                .consistencyLevel(ConsistencyLevel.STRONG)
-                                .build());
-        printHits("dense vector (" + settings.get(MODEL_ID) + ")", dense);
+        printHits(
+                "dense vector (" + settings.get(MODEL_ID) + ")",
+                search(client, collection, "dense_vector", new FloatVec(query)));
+    }
+
+    private static SearchResp search(MilvusClientV2 client, String collection, String field, BaseVector query) {
+        return client.search(
+                SearchReq.builder()
+                        .collectionName(collection)
+                        .annsField(field)
+                        .data(List.of(query))
+                        .limit(3)
+                        .outputFields(List.of("title", "price", "district"))
+                        .consistencyLevel(ConsistencyLevel.STRONG)
+                        .build());
     }
 
     private static void printHits(String label, SearchResp response) {

@@ -97,7 +97,7 @@ public final class ComponentConfigs {
                 return hiddenSize.intValue();
             }
         } catch (IOException e) {
-            // Falls through to the error below, which says how to fix it.
+            // Falls through to the error below, which names the fix.
         }
         throw new IllegalArgumentException(
                 "cannot tell the vector width of the model in " + directory + ": " + config
