@@ -7,6 +7,7 @@ import dev.vectorsync.job.pipeline.SyncPipeline;
 import dev.vectorsync.milvus.MilvusConnectionConfig;
 import dev.vectorsync.milvus.MilvusSchemaManager;
 
+import io.grpc.StatusRuntimeException;
 import io.milvus.v2.client.MilvusClientV2;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,6 +37,10 @@ public final class VectorSyncJob {
     private VectorSyncJob() {}
 
     public static void main(String[] args) throws Exception {
+        if (JobConfigLoader.isHelpRequest(args)) {
+            System.out.print(JobConfigLoader.usage());
+            return;
+        }
         JobSettings settings = JobConfigLoader.load(args);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(settings.flinkConfiguration());
@@ -61,13 +66,28 @@ public final class VectorSyncJob {
     /** Fails before submission, with the difference named, when a collection has another schema. */
     private static void ensureCollections(JobSettings settings, Map<String, String> environment) {
         MilvusConnectionConfig milvus = ComponentConfigs.milvus(settings, environment);
-        MilvusClientV2 client = milvus.createClient();
+        MilvusClientV2 client;
+        try {
+            client = milvus.createClient();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot connect to Milvus at " + milvus.getUri() + " (milvus.uri) to check the"
+                            + " collections; check that Milvus runs and is reachable from where the job"
+                            + " is submitted",
+                    e);
+        }
         try {
             new MilvusSchemaManager(client)
                     .ensurePostsAndUsers(
                             settings.get(POSTS_COLLECTION),
                             settings.get(USERS_COLLECTION),
                             ComponentConfigs.vectorDimension(settings));
+        } catch (StatusRuntimeException e) {
+            throw new IllegalStateException(
+                    "Milvus at " + milvus.getUri() + " (milvus.uri) did not answer while the job"
+                            + " checked the collections: " + e.getStatus().getCode()
+                            + "; check that Milvus runs and is reachable",
+                    e);
         } finally {
             client.close();
         }

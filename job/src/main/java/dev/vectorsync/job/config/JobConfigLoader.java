@@ -6,9 +6,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.description.HtmlFormatter;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -70,11 +72,47 @@ public final class JobConfigLoader {
         values.putAll(arguments);
 
         List<String> problems = new ArrayList<>();
-        checkKeysKnown(values.keySet(), problems);
+        Set<String> unknown = unknownKeys(values.keySet(), problems);
+        values.keySet().removeAll(unknown);
+        JobMode jobMode = null;
+        try {
+            jobMode = JobMode.parse(mode);
+        } catch (InvalidConfigurationException e) {
+            problems.addAll(e.problems());
+        }
+        problems.addAll(JobSettings.problems(Configuration.fromMap(values)));
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
-        return JobSettings.validate(Configuration.fromMap(values), JobMode.parse(mode));
+        return JobSettings.validate(Configuration.fromMap(values), jobMode);
+    }
+
+    /** Whether {@code args} ask for the usage text instead of a run. */
+    public static boolean isHelpRequest(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Usage text: the arguments and every option with its default and description. */
+    public static String usage() {
+        StringBuilder text = new StringBuilder();
+        text.append("Arguments: [--config FILE] [--mode stream|backfill] [--<key> <value> ...]\n")
+                .append("Command-line values win over the file. Options:\n");
+        for (ConfigOption<?> option : VectorSyncOptions.all()) {
+            text.append("  --")
+                    .append(option.key())
+                    .append(" (default: ")
+                    .append(option.hasDefaultValue() ? JobSettings.format(option.defaultValue()) : "unset")
+                    .append(")\n      ")
+                    .append(descriptionText(option))
+                    .append('\n');
+        }
+        text.append("Flink settings (execution.*, state.*, restart-strategy.*, ...) are accepted too.\n");
+        return text.toString();
     }
 
     static Map<String, String> parseArguments(String[] args) {
@@ -108,6 +146,11 @@ public final class JobConfigLoader {
         JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new InvalidConfigurationException(
+                    List.of(
+                            "configuration file " + file.toAbsolutePath() + " does not exist; relative"
+                                    + " paths are resolved from " + Path.of("").toAbsolutePath()));
         } catch (IOException e) {
             throw new InvalidConfigurationException(
                     List.of("cannot read configuration file " + file.toAbsolutePath() + ": " + e.getMessage()));
@@ -142,18 +185,32 @@ public final class JobConfigLoader {
         }
     }
 
-    private static void checkKeysKnown(Set<String> keys, List<String> problems) {
+    /** The plain text of an option's description. */
+    static String descriptionText(ConfigOption<?> option) {
+        return new HtmlFormatter()
+                .format(option.description())
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+    }
+
+    private static Set<String> unknownKeys(Set<String> keys, List<String> problems) {
         Set<String> known = knownKeys();
+        Set<String> unknown = new TreeSet<>();
         for (String key : keys) {
             if (known.contains(key) || isFlinkKey(key)) {
                 continue;
             }
+            unknown.add(key);
             String suggestion = closest(key, known);
             problems.add(
                     "unknown configuration key '" + key + "'"
                             + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?")
                             + " The reference file job/config/vector-sync.yaml lists every key.");
         }
+        return unknown;
     }
 
     private static boolean isKnownKey(String key) {

@@ -2,6 +2,7 @@ package dev.vectorsync.job.config;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.TimeUtils;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,23 +34,55 @@ public final class JobSettings {
      * @throws InvalidConfigurationException listing each invalid value with its key
      */
     public static JobSettings validate(Configuration configuration, JobMode mode) {
+        List<String> problems = problems(configuration);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        return new JobSettings(configuration, mode);
+    }
+
+    /**
+     * Lists every invalid value of {@code configuration}: values that do not parse, then the
+     * range and cross-field checks of the values that do.
+     */
+    static List<String> problems(Configuration configuration) {
         List<String> problems = new ArrayList<>();
         for (ConfigOption<?> option : VectorSyncOptions.all()) {
             try {
                 configuration.get(option);
             } catch (IllegalArgumentException e) {
-                problems.add(
-                        option.key() + " has an invalid value '"
-                                + configuration.toMap().get(option.key()) + "': " + rootMessage(e));
+                problems.add(parseProblem(option, configuration.toMap().get(option.key()), e));
             }
         }
-        if (problems.isEmpty()) {
-            checkValues(configuration, problems);
+        checkValues(configuration, problems);
+        return problems;
+    }
+
+    /** Formats a value the way a user writes it in the file: "5 min" rather than "PT5M". */
+    static String format(Object value) {
+        if (value instanceof Duration) {
+            return TimeUtils.formatWithHighestUnit((Duration) value);
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException(problems);
+        return String.valueOf(value);
+    }
+
+    private static String parseProblem(ConfigOption<?> option, String value, IllegalArgumentException error) {
+        String prefix = option.key() + " has an invalid value '" + value + "': ";
+        Object example = option.hasDefaultValue() ? option.defaultValue() : null;
+        if (example instanceof Duration) {
+            return prefix + "expected a duration with a unit, such as '200 ms', '5 s' or '7 d'";
         }
-        return new JobSettings(configuration, mode);
+        if (example instanceof Enum) {
+            return prefix + "expected one of "
+                    + java.util.Arrays.toString(((Enum<?>) example).getDeclaringClass().getEnumConstants());
+        }
+        if (example instanceof Integer || example instanceof Long) {
+            return prefix + "expected a whole number";
+        }
+        if (example instanceof Boolean) {
+            return prefix + "expected true or false";
+        }
+        return prefix + rootMessage(error);
     }
 
     public <T> T get(ConfigOption<T> option) {
@@ -82,16 +115,34 @@ public final class JobSettings {
     }
 
     private static void checkValues(Configuration config, List<String> problems) {
+        List<Check> checks =
+                List.of(
+                        JobSettings::checkSource,
+                        JobSettings::checkNumbers,
+                        JobSettings::checkDurations,
+                        JobSettings::checkEmbedding,
+                        JobSettings::checkStreams,
+                        JobSettings::checkGuardOutlivesEmbedding,
+                        JobSettings::checkMilvus);
+        for (Check check : checks) {
+            try {
+                check.run(config, problems);
+            } catch (IllegalArgumentException e) {
+                // A value this check reads does not parse; that is already listed.
+            }
+        }
+    }
+
+    /** One group of value checks. */
+    private interface Check {
+        void run(Configuration config, List<String> problems);
+    }
+
+    private static void checkSource(Configuration config, List<String> problems) {
         if (!"redis".equals(config.get(SOURCE_TYPE))) {
             problems.add(
                     SOURCE_TYPE.key() + " must be 'redis', was '" + config.get(SOURCE_TYPE) + "'");
         }
-        checkNumbers(config, problems);
-        checkDurations(config, problems);
-        checkEmbedding(config, problems);
-        checkStreams(config, problems);
-        checkGuardOutlivesEmbedding(config, problems);
-        checkMilvus(config, problems);
     }
 
     private static void checkNumbers(Configuration config, List<String> problems) {
@@ -174,9 +225,9 @@ public final class JobSettings {
         Duration inFlight = config.get(EMBEDDING_TIMEOUT).multipliedBy(config.get(EMBEDDING_MAX_ATTEMPTS));
         if (config.get(STALE_GUARD_TTL).compareTo(inFlight) <= 0) {
             problems.add(
-                    STALE_GUARD_TTL.key() + " (" + config.get(STALE_GUARD_TTL)
+                    STALE_GUARD_TTL.key() + " (" + format(config.get(STALE_GUARD_TTL))
                             + ") must be longer than " + EMBEDDING_TIMEOUT.key() + " times "
-                            + EMBEDDING_MAX_ATTEMPTS.key() + " (" + inFlight
+                            + EMBEDDING_MAX_ATTEMPTS.key() + " (" + format(inFlight)
                             + "), or a late result could overwrite a newer one");
         }
     }
@@ -196,7 +247,7 @@ public final class JobSettings {
     private static void positiveDuration(Configuration config, ConfigOption<Duration> option, List<String> problems) {
         Duration value = config.get(option);
         if (value.isNegative() || value.isZero()) {
-            problems.add(option.key() + " must be a positive duration such as '200 ms', was " + value);
+            problems.add(option.key() + " must be a positive duration such as '200 ms', was " + format(value));
         }
     }
 

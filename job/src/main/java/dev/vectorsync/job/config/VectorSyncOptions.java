@@ -270,8 +270,11 @@ public final class VectorSyncOptions {
     public static final ConfigOption<Integer> EMBEDDING_CAPACITY =
             ConfigOptions.key("embedding.capacity")
                     .intType()
-                    .defaultValue(256)
-                    .withDescription("Actions in flight per subtask of the asynchronous embedding step.");
+                    .defaultValue(64)
+                    .withDescription(
+                            "Actions in flight per subtask of the asynchronous embedding step; about"
+                                    + " twice embedding.batch-size keeps batches full without long"
+                                    + " queues.");
 
     // ----- Milvus -----------------------------------------------------------------------------
 

@@ -47,28 +47,50 @@ public final class DemoRunner {
     private DemoRunner() {}
 
     public static void main(String[] args) throws Exception {
+        if (JobConfigLoader.isHelpRequest(args)) {
+            System.out.println("Demo arguments: [--demo.limit N] (listings to load, default 500, 0 = all)");
+            System.out.print(JobConfigLoader.usage());
+            return;
+        }
         int limit = 500;
         List<String> jobArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--demo.limit") && i + 1 < args.length) {
-                limit = Integer.parseInt(args[++i]);
-            } else {
+            if (!args[i].equals("--demo.limit")) {
                 jobArgs.add(args[i]);
+                continue;
             }
+            if (i + 1 >= args.length || !args[i + 1].matches("\\d{1,9}")) {
+                System.err.println("--demo.limit needs a whole number of listings (0 loads all)");
+                System.exit(2);
+            }
+            limit = Integer.parseInt(args[++i]);
         }
         jobArgs.addAll(List.of("--source.redis.bounded", "true"));
-        JobSettings settings = JobConfigLoader.load(jobArgs.toArray(new String[0]));
+
+        // Configuration and collections are checked before any event is written.
+        JobSettings settings;
+        StreamExecutionEnvironment env = localEnvironment();
+        try {
+            settings = JobConfigLoader.load(jobArgs.toArray(new String[0]));
+            VectorSyncJob.prepare(env, settings, System.getenv());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
 
         List<Listing> listings = loadListings(limit);
         int sent = sendInserts(settings, listings);
-        System.out.printf("Sent %d insert events to stream '%s'.%n", sent, settings.get(POST_STREAM));
+        System.out.printf(
+                "Sent %d insert events to stream '%s'; rows appear once the model has loaded and"
+                        + " embedded its first batch.%n",
+                sent,
+                settings.get(POST_STREAM));
 
         long started = System.nanoTime();
         MilvusClientV2 client = connect(settings);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
         try {
-            StreamExecutionEnvironment env = localEnvironment();
-            VectorSyncJob.prepare(env, settings, System.getenv());
             progress.scheduleAtFixedRate(
                     () -> printProgress(client, settings, sent, started), 2, 2, TimeUnit.SECONDS);
             env.execute("vector-sync demo");

@@ -121,6 +121,8 @@ public final class SyncPipeline {
                                 .usersCollection(settings.get(USERS_COLLECTION))
                                 .maxBufferedActions(settings.get(SINK_MAX_BUFFERED))
                                 .maxBufferDelay(settings.get(SINK_MAX_DELAY))
+                                // VectorSyncJob.prepare checks the collections once before submission.
+                                .schemaCheckEnabled(false)
                                 .build())
                 .uid(MILVUS_SINK_UID)
                 .name("Milvus sink");

@@ -67,16 +67,38 @@ class JobConfigLoaderTest {
                 catchInvalid(
                         "--sink.max-buffer-delay", "soon",
                         "--embedding.batch-size", "0",
-                        "--embedding.device", "tpu");
+                        "--embedding.device", "tpu",
+                        "--redis.port", "70000",
+                        "--source.redis.start-position", "MIDDLE",
+                        "--redis.hots", "x",
+                        "--mode", "replay");
 
-        assertThat(error.problems()).hasSize(1);
-        assertThat(error.getMessage()).contains("sink.max-buffer-delay has an invalid value 'soon'");
-
-        InvalidConfigurationException second =
-                catchInvalid("--embedding.batch-size", "0", "--embedding.device", "tpu");
-        assertThat(second.problems())
+        assertThat(error.problems()).hasSize(7);
+        assertThat(error.problems())
+                .anySatisfy(p -> assertThat(p).contains("sink.max-buffer-delay has an invalid value 'soon'")
+                        .contains("such as '200 ms'"))
                 .anySatisfy(p -> assertThat(p).contains("embedding.batch-size must be positive, was 0"))
-                .anySatisfy(p -> assertThat(p).contains("embedding.device must be cpu or cuda, was 'tpu'"));
+                .anySatisfy(p -> assertThat(p).contains("embedding.device must be cpu or cuda, was 'tpu'"))
+                .anySatisfy(p -> assertThat(p).contains("redis.port must be at most 65535, was 70000"))
+                .anySatisfy(p -> assertThat(p).contains("expected one of [EARLIEST, LATEST]"))
+                .anySatisfy(p -> assertThat(p).contains("unknown configuration key 'redis.hots'"))
+                .anySatisfy(p -> assertThat(p).contains("--mode must be stream or backfill"));
+    }
+
+    @Test
+    void durationsShownAsWritten() {
+        assertThat(catchInvalid("--ordering.stale-guard-ttl", "10 min").getMessage())
+                .contains("(10 min)")
+                .contains("(15 min)");
+    }
+
+    @Test
+    void usageListsOptionsWithDefaults() {
+        String usage = JobConfigLoader.usage();
+
+        assertThat(usage).contains("--sink.max-buffer-delay (default: 200 ms)");
+        assertThat(usage).contains("--embedding.dimension (default: unset)");
+        assertThat(JobConfigLoader.isHelpRequest(new String[] {"--redis.port", "1", "--help"})).isTrue();
     }
 
     @Test
@@ -104,7 +126,7 @@ class JobConfigLoaderTest {
         assertThat(catchInvalidArgs(new String[] {"--mode", "replay"}).getMessage())
                 .contains("--mode must be stream or backfill");
         assertThat(catchInvalidArgs(new String[] {"--config", directory.resolve("none.yaml").toString()}).getMessage())
-                .contains("cannot read configuration file");
+                .contains("does not exist");
     }
 
     @Test
@@ -123,7 +145,7 @@ class JobConfigLoaderTest {
     void everyOptionHasDescription() {
         assertThat(VectorSyncOptions.all()).hasSizeGreaterThan(30);
         assertThat(VectorSyncOptions.all())
-                .allSatisfy(option -> assertThat(option.description().toString()).isNotBlank());
+                .allSatisfy(option -> assertThat(JobConfigLoader.descriptionText(option)).isNotBlank());
     }
 
     @Test

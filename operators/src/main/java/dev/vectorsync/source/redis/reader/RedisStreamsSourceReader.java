@@ -73,7 +73,9 @@ public final class RedisStreamsSourceReader
                         LOG.info(
                                 "Emitted all entries of Redis stream {} up to entry {}",
                                 stream,
-                                state.getPosition()));
+                                state.getPosition() == null
+                                        ? "(none: the stream had no entries to read)"
+                                        : state.getPosition()));
     }
 
     @Override
