@@ -39,7 +39,7 @@ final class MilvusPosts {
     }
 
     /**
-     * Waits until {@code collection} holds exactly {@code expected} and returns the last read, which
+     * Waits until {@code collection} contains exactly {@code expected} and returns the last read, which
      * the caller asserts on, so that a timeout fails with the difference.
      */
     static Map<Long, String> awaitExactly(

@@ -168,7 +168,8 @@ class SessionClusterIT {
         assertThat(log).doesNotContain("UnsatisfiedLinkError");
         assertThat(log).doesNotContain("already loaded in another classloader");
         assertThat(log).doesNotContain("OutOfMemoryError");
-        // One load per job run in this TaskManager slot: deploy, upgrade, recovery, redeploy.
+        // One load per job run; the replacement TaskManager appends to the killed one's log:
+        // deploy, upgrade, recovery, redeploy.
         assertThat(count(log, "Loaded embedding model")).isGreaterThanOrEqualTo(4);
     }
 
@@ -181,7 +182,7 @@ class SessionClusterIT {
         }
 
         // NOTE: the JDBC backfill source is not on main yet, so --mode backfill still reads Redis;
-        // a bounded Redis source stands in for it here.
+        // a bounded Redis source replaces it here.
         ScriptResult result =
                 cluster.run(
                         "vector-sync",
