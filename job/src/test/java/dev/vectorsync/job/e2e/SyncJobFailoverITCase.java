@@ -66,7 +66,7 @@ class SyncJobFailoverITCase {
     }
 
     @Test
-    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void taskManagerLossRecoversToSameContent(@InjectMiniCluster MiniCluster miniCluster) throws Exception {
         SyncJobITCase.TestNames reference = new SyncJobITCase.TestNames("ref-" + shortId());
         SyncJobITCase.TestNames failing = new SyncJobITCase.TestNames("fail-" + shortId());
@@ -74,13 +74,13 @@ class SyncJobFailoverITCase {
         send(scenario(reference));
         send(scenario(failing));
 
-        execute(reference).getJobExecutionResult().get(10, TimeUnit.MINUTES);
+        execute(reference).getJobExecutionResult().get(20, TimeUnit.MINUTES);
 
         JobClient job = execute(failing);
         long rowsAtFailure = awaitRows(failing.postsCollection, 40);
         miniCluster.terminateTaskManager(0).get(1, TimeUnit.MINUTES);
         miniCluster.startTaskManager();
-        job.getJobExecutionResult().get(10, TimeUnit.MINUTES);
+        job.getJobExecutionResult().get(20, TimeUnit.MINUTES);
 
         assertThat(rowsAtFailure).as("rows written before the TaskManager was killed")
                 .isLessThan(expected.expectedPosts().size());
@@ -153,7 +153,7 @@ class SyncJobFailoverITCase {
     }
 
     private static long awaitRows(String collection, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         MilvusClientV2 client = MILVUS.createClient();
         try {
             while (System.nanoTime() < deadline) {
@@ -166,7 +166,7 @@ class SyncJobFailoverITCase {
         } finally {
             client.close();
         }
-        throw new AssertionError("fewer than " + atLeast + " rows reached " + collection + " within 5 minutes");
+        throw new AssertionError("fewer than " + atLeast + " rows reached " + collection + " within 10 minutes");
     }
 
     private static String shortId() {

@@ -79,7 +79,7 @@ class SyncJobITCase {
     }
 
     @Test
-    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    @Timeout(value = 40, unit = TimeUnit.MINUTES)
     void syncsRealListingsEndToEnd() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         TestNames names = new TestNames(suffix);
