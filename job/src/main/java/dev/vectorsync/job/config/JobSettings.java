@@ -45,6 +45,9 @@ public final class JobSettings {
         }
         if (problems.isEmpty()) {
             checkValues(configuration, problems);
+            if (mode == JobMode.BACKFILL) {
+                SourceChecks.checkBackfill(configuration, problems);
+            }
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
@@ -81,11 +84,13 @@ public final class JobSettings {
         return value == null || value.isEmpty() ? null : value;
     }
 
+    /** The value of {@code source.type}. */
+    public SourceType sourceType() {
+        return SourceType.parse(get(SOURCE_TYPE));
+    }
+
     private static void checkValues(Configuration config, List<String> problems) {
-        if (!"redis".equals(config.get(SOURCE_TYPE))) {
-            problems.add(
-                    SOURCE_TYPE.key() + " must be 'redis', was '" + config.get(SOURCE_TYPE) + "'");
-        }
+        SourceChecks.check(config, problems);
         positive(config, REDIS_PORT, problems);
         if (config.get(REDIS_PORT) > 65535) {
             problems.add(REDIS_PORT.key() + " must be at most 65535, was " + config.get(REDIS_PORT));
