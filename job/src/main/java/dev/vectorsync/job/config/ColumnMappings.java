@@ -29,7 +29,7 @@ public final class ColumnMappings {
 
     private ColumnMappings() {}
 
-    /** The defaults with {@code overrides} applied. */
+    /** Returns the defaults with {@code overrides} applied. */
     public static Map<String, String> merge(Map<String, String> defaults, Map<String, String> overrides) {
         Map<String, String> merged = new LinkedHashMap<>(defaults);
         merged.putAll(overrides);

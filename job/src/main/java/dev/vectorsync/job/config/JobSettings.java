@@ -84,7 +84,7 @@ public final class JobSettings {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    /** The value of {@code source.type}. */
+    /** Returns the parsed value of {@code source.type}. */
     public SourceType sourceType() {
         return SourceType.parse(get(SOURCE_TYPE));
     }

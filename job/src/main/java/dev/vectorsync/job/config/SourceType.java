@@ -2,7 +2,7 @@ package dev.vectorsync.job.config;
 
 import java.util.Locale;
 
-/** Where the job reads change events from: the values of {@code source.type}. */
+/** Source of the change events: the values of {@code source.type}. */
 public enum SourceType {
     REDIS("redis", 0),
     SQLSERVER_CDC("sqlserver-cdc", 1433),
@@ -16,7 +16,7 @@ public enum SourceType {
         this.defaultPort = defaultPort;
     }
 
-    /** The value as written in the configuration, for example {@code sqlserver-cdc}. */
+    /** Returns the value as written in the configuration, for example {@code sqlserver-cdc}. */
     public String key() {
         return key;
     }

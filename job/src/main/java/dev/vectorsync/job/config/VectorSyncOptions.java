@@ -487,7 +487,7 @@ public final class VectorSyncOptions {
 
     private VectorSyncOptions() {}
 
-    /** Where a CDC source starts when no checkpoint exists. */
+    /** Start position of a CDC source that has no checkpoint. */
     public enum CdcStartupMode {
         INITIAL,
         LATEST,

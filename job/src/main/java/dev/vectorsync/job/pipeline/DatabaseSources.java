@@ -40,7 +40,7 @@ public final class DatabaseSources {
         this.environment = environment;
     }
 
-    /** The posts and users tables with their column mapping. */
+    /** Returns the posts and users tables with their column mapping. */
     public List<SourceTable> tables() {
         return List.of(
                 new SourceTable(
@@ -55,7 +55,7 @@ public final class DatabaseSources {
                         ColumnMappings.merge(ColumnMappings.USER_DEFAULTS, settings.get(CDC_USERS_COLUMNS))));
     }
 
-    /** The JDBC URL: {@code backfill.jdbc-url}, or one derived from the CDC connection options. */
+    /** Returns {@code backfill.jdbc-url}, or a JDBC URL derived from the CDC connection options. */
     public String jdbcUrl() {
         String url = settings.get(BACKFILL_JDBC_URL);
         if (url != null) {
@@ -95,7 +95,7 @@ public final class DatabaseSources {
         }
     }
 
-    /** The incremental-snapshot CDC source of {@code source.type}. */
+    /** Builds the incremental-snapshot CDC source of {@code source.type}. */
     public Source<ChangeEvent, ?, ?> cdcSource() {
         SourceType type = settings.sourceType();
         String zone = settings.get(CDC_SERVER_TIME_ZONE);

@@ -6,8 +6,8 @@ import dev.vectorsync.event.ChangeEvent;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * What a source stage hands to the shared downstream pipeline: the valid change events, in any
- * order (latest write wins orders them per row), and the dead letters of inputs that could not
- * become events.
+ * Output of a source stage, the input of the shared downstream pipeline: the valid change events,
+ * in any order because latest write wins orders them per row, and the dead letters of inputs that
+ * could not become events.
  */
 record SourceStage(DataStream<ChangeEvent> events, DataStream<DeadLetter> deadLetters) {}

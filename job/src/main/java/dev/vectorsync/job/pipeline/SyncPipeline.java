@@ -94,8 +94,9 @@ public final class SyncPipeline {
     }
 
     /**
-     * The pipeline every source shares: latest write wins per row, asynchronous embedding, routing
-     * of embedding failures, the stale-result guard, the Milvus sink and the dead-letter sink.
+     * Adds the pipeline that every source shares: latest write wins per row, asynchronous
+     * embedding, routing of embedding failures, the stale-result guard, the Milvus sink and the
+     * dead-letter sink.
      */
     static void buildDownstream(SourceStage source, JobSettings settings, Map<String, String> environment) {
         RedisConnectionConfig redis = ComponentConfigs.redis(settings, environment);

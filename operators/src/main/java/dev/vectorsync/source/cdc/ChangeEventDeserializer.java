@@ -37,7 +37,7 @@ import java.util.TreeMap;
  *
  * <p>A row that breaks a rule is emitted with {@link ChangeEvent#invalidReason} set, the table as
  * source name and the change position as source position, so that the next operator can
- * dead-letter it; the job never fails on a bad row. Records without an envelope (heartbeats,
+ * dead-letter it instead of failing the job. Records without an envelope (heartbeats,
  * schema changes, Kafka tombstones) and records of other tables are skipped.
  *
  * <p>Called by the source reader's thread, one record at a time.
@@ -144,7 +144,7 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
         return ChangePositions.postgres(source.getInt64("lsn"));
     }
 
-    /** The change position as text, for dead letters and logs. */
+    /** Formats the change position for dead letters and logs. */
     private String position(String op, Struct source) {
         if ("r".equals(op)) {
             return "snapshot";
@@ -180,7 +180,7 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
         return null;
     }
 
-    /** The row as a JSON object with sorted keys, kept as the dead-letter payload. */
+    /** Writes the row as a JSON object with sorted keys, kept as the dead-letter payload. */
     private static String payload(String op, Map<String, Object> columns) {
         Map<String, Object> printable = new TreeMap<>();
         for (Map.Entry<String, Object> column : columns.entrySet()) {

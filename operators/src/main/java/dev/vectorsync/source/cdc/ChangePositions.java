@@ -15,7 +15,7 @@ import java.math.BigInteger;
  * event_serial_no}). An LSN is 80 bits, written {@code xxxxxxxx:xxxxxxxx:xxxx} (hex: virtual log
  * file, log block, slot). The three values are laid out as one 189-bit number, commit LSN (80
  * bits) then change LSN (80 bits) then the serial number (29 bits, capped), and cut into three
- * 63-bit parts: {@code version} holds the top 63 bits of the commit LSN, {@code positionHigh} its
+ * 63-bit parts: {@code version} is the top 63 bits of the commit LSN, {@code positionHigh} its
  * last 17 bits and the top 46 bits of the change LSN, {@code positionLow} the last 34 bits of the
  * change LSN and the serial number. Every part is non-negative, so the signed comparison of
  * {@link ChangeVersion} orders them as the LSNs. Debezium numbers events within one change LSN from

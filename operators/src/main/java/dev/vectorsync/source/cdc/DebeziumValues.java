@@ -35,7 +35,7 @@ final class DebeziumValues {
 
     private DebeziumValues() {}
 
-    /** Every column of {@code row} by name, converted. */
+    /** Converts every column of {@code row}, by column name. */
     static Map<String, Object> columns(Struct row) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Field field : row.schema().fields()) {

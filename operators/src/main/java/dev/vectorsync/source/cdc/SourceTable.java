@@ -69,7 +69,7 @@ public final class SourceTable implements Serializable {
         return columnByField;
     }
 
-    /** Whether a change record's {@code schema} and {@code table} name this table (case-insensitive). */
+    /** Returns whether a change record's {@code schema} and {@code table} name this table (case-insensitive). */
     public boolean matches(String schemaName, String tableName) {
         return schema().toLowerCase(Locale.ROOT).equals(lower(schemaName))
                 && table().toLowerCase(Locale.ROOT).equals(lower(tableName));

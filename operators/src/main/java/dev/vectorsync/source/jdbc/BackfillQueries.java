@@ -27,13 +27,13 @@ public final class BackfillQueries {
         return new ArrayList<>(columns);
     }
 
-    /** The lowest and highest key: {@code SELECT MIN(id), MAX(id) FROM schema.table}. */
+    /** Returns the query of the lowest and highest key: {@code SELECT MIN(id), MAX(id) FROM schema.table}. */
     public static String keyRange(SourceTable table) {
         return "SELECT MIN(" + table.idColumn() + "), MAX(" + table.idColumn() + ") FROM "
                 + table.qualifiedName();
     }
 
-    /** One split: the selected columns of the rows whose key lies in {@code [?, ?]}. */
+    /** Returns the query of one split: the selected columns of the rows whose key lies in {@code [?, ?]}. */
     public static String split(SourceTable table, String versionColumn) {
         return "SELECT " + String.join(", ", selectedColumns(table, versionColumn)) + " FROM "
                 + table.qualifiedName() + " WHERE " + table.idColumn() + " BETWEEN ? AND ?";

@@ -28,7 +28,7 @@ public final class JdbcBackfillSourceFactory {
     private final String username;
     private final String password;
 
-    /** The password is only passed to the driver and never logged. */
+    /** Creates a factory; the password is only passed to the driver and never logged. */
     public JdbcBackfillSourceFactory(String url, String username, String password) {
         this.url = url;
         this.username = username;

@@ -203,7 +203,7 @@ class ChangeEventDeserializerTest {
      * delete. Latest write wins must keep only the newest change per row.
      */
     @Test
-    void outOfOrderAndDuplicateDeliveriesThroughLatestWriteWins() throws Exception {
+    void reorderedDuplicatesKeepNewestChange() throws Exception {
         Struct v1 = row(ROW, 1, "Bản 1", "approved", "1000000");
         Struct v2 = row(ROW, 1, "Bản 2", "approved", "2000000");
         Struct v3 = row(ROW, 1, "Bản 3", "hidden", "3000000");

@@ -88,7 +88,7 @@ final class SqlServerRecords {
                 .build();
     }
 
-    /** A post row with price in VND (money, 4 decimals) and the given status and title. */
+    /** Builds a post row with the given title, status and price in VND (money, 4 decimals). */
     static Struct row(Schema schema, long id, String title, String status, String price) {
         Struct row = new Struct(schema)
                 .put("id", id)
