@@ -52,11 +52,11 @@ class JdbcBackfillITCase {
     private static final int POSTS = 60;
     private static final int HIDDEN = 10;
 
-    @RegisterExtension static final RedisServerExtension REDIS = PostgresCdcITCase.REDIS;
+    @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    @RegisterExtension static final MilvusLiteServer MILVUS = PostgresCdcITCase.MILVUS;
+    @RegisterExtension static final MilvusLiteServer MILVUS = new MilvusLiteServer();
 
-    @RegisterExtension static final PostgresServerExtension POSTGRES = PostgresCdcITCase.POSTGRES;
+    @RegisterExtension static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
@@ -76,7 +76,7 @@ class JdbcBackfillITCase {
                 .as("listings-vi.jsonl was not found in ../shared/data above the working directory;"
                         + " the backfill test needs the real listings and is skipped")
                 .isNotNull();
-        listings = Listings.read(file).subList(4000, 4000 + POSTS + 10);
+        listings = Listings.read(file).subList(3300, 3300 + POSTS + 10);
         PostgresCdcITCase.createDatabase(POSTGRES);
         reference = new ReferenceEmbedder();
     }
@@ -93,16 +93,18 @@ class JdbcBackfillITCase {
     void backfillFromPostgresThenHandOverToCdc() throws Exception {
         Names names = new Names("pgbf");
         String slot = "vector_sync_handover";
-        try (Connection db = PostgresCdcITCase.connect()) {
+        try (Connection db = PostgresCdcITCase.connect(POSTGRES)) {
             loadRows(db);
-            ListingTables.update(db, "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+            try (Statement statement = db.createStatement()) {
+                statement.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+            }
             ListingTables.update(db, "UPDATE dbo.posts SET title = title || ' (trước backfill)' WHERE id IN (1, 2)");
         }
 
         BackfillSummary summary = runBackfill(names, "--source.type", "postgres-cdc");
 
         MilvusClientV2 client = MILVUS.createClient();
-        try (Connection db = PostgresCdcITCase.connect()) {
+        try (Connection db = PostgresCdcITCase.connect(POSTGRES)) {
             assertSummary(summary);
             ListingTables.assertPostsEqualTable(client, names.posts, db, reference);
             assertDeadLetter(names.deadLetters, "dbo.posts");
@@ -134,7 +136,8 @@ class JdbcBackfillITCase {
             loadRows(db);
         }
 
-        BackfillSummary summary = runBackfill(names, "--backfill.jdbc-url", url, "--source.cdc.username", "sa");
+        BackfillSummary summary = runBackfill(names, "--backfill.jdbc-url", url,
+                "--source.cdc.username", "sa", "--source.cdc.password-env", "H2_PASSWORD_UNSET");
 
         MilvusClientV2 client = MILVUS.createClient();
         try (Connection db = DriverManager.getConnection(url, "sa", "")) {
@@ -147,7 +150,7 @@ class JdbcBackfillITCase {
         assertDeadLetter(names.deadLetters, "dbo.posts");
     }
 
-    /** The tables of compose/sqlserver/init.sql; H2 has no datetimeoffset, so it gets its equivalent. */
+    /** Creates the tables of compose/sqlserver/init.sql; H2 has no datetimeoffset, so it gets its equivalent. */
     private static void createSqlServerTables(Connection db) throws Exception {
         String script = Files.readString(sqlServerInitScript(), StandardCharsets.UTF_8);
         String tables = script.substring(script.indexOf("CREATE TABLE dbo.posts"), script.indexOf("-- CDC for the database"));
@@ -191,7 +194,7 @@ class JdbcBackfillITCase {
 
     private static BackfillSummary runBackfill(Names names, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of(PostgresCdcITCase.jobArguments(
-                names.posts, names.users, names.deadLetters,
+                REDIS, MILVUS, POSTGRES, names.posts, names.users, names.deadLetters,
                 "--mode", "backfill", "--backfill.split-rows", "16")));
         args.addAll(List.of(extra));
         JobSettings settings = JobConfigLoader.load(args.toArray(new String[0]));
@@ -204,7 +207,7 @@ class JdbcBackfillITCase {
 
     private static JobClient startStream(Names names, String slot) throws Exception {
         JobSettings settings = JobConfigLoader.load(PostgresCdcITCase.jobArguments(
-                names.posts, names.users, names.deadLetters,
+                REDIS, MILVUS, POSTGRES, names.posts, names.users, names.deadLetters,
                 "--source.type", "postgres-cdc",
                 "--source.cdc.slot-name", slot,
                 "--source.cdc.startup-mode", "COMMITTED_OFFSET"));

@@ -149,7 +149,7 @@ final class ListingTables {
         return true;
     }
 
-    /** Asserts that {@code collection} holds exactly the table's publishable posts, vectors included. */
+    /** Asserts that {@code collection} contains exactly the table's publishable posts, vectors included. */
     static void assertPostsEqualTable(
             MilvusClientV2 client, String collection, Connection connection, ReferenceEmbedder reference)
             throws Exception {
