@@ -60,6 +60,7 @@ GRANT SELECT ON dbo.posts TO vector_sync;
 GRANT SELECT ON dbo.users TO vector_sync;
 -- cdc.* change tables and the cdc.fn_cdc_get_all_changes_* functions.
 GRANT SELECT ON SCHEMA::cdc TO vector_sync;
--- sys.fn_cdc_get_max_lsn / sys.fn_cdc_get_min_lsn and the LSN-to-time mapping.
+-- A precaution for the connector's metadata queries; not yet checked against a server, so it may
+-- be unnecessary.
 GRANT VIEW DATABASE STATE TO vector_sync;
 GO
