@@ -98,6 +98,12 @@ final class LocalSessionCluster implements AutoCloseable {
 
     /** Runs {@code bin/<script> args...} from the repository root and returns its exit code and output. */
     ScriptResult run(String script, String... args) throws IOException, InterruptedException {
+        return run(Map.of(), script, args);
+    }
+
+    /** Runs {@code bin/<script> args...} with extra environment variables, for example secrets. */
+    ScriptResult run(Map<String, String> extraEnvironment, String script, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(root.resolve("bin").resolve(script).toString());
         command.addAll(List.of(args));
@@ -112,6 +118,7 @@ final class LocalSessionCluster implements AutoCloseable {
         environment.put("FLINK_CONF_DIR", confDir.toString());
         environment.put("VECTOR_SYNC_JAR", jobJar.toString());
         environment.put("VECTOR_SYNC_SAVEPOINT_DIR", savepointDir.toString());
+        environment.putAll(extraEnvironment);
         Process process = builder.start();
         if (!process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectorsync.cluster.LocalSessionCluster.ScriptResult;
 import dev.vectorsync.testing.MilvusLiteServer;
+import dev.vectorsync.testing.PostgresServerExtension;
 import dev.vectorsync.testing.RedisServerExtension;
 
 import io.milvus.v2.client.MilvusClientV2;
@@ -52,6 +53,12 @@ class SessionClusterIT {
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
     @RegisterExtension static final MilvusLiteServer MILVUS = new MilvusLiteServer();
+
+    @RegisterExtension static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
+
+    private static final String BACKFILL_DATABASE = "trotot";
+    private static final String BACKFILL_PASSWORD_VARIABLE = "VECTOR_SYNC_TEST_DB_PASSWORD";
+    private static final String BACKFILL_PASSWORD = "backfill-test";
 
     private final PostEvents posts = new PostEvents("post-sync");
     private LocalSessionCluster cluster;
@@ -176,30 +183,57 @@ class SessionClusterIT {
     @Test
     @Order(5)
     void backfillFinishesInBatchMode() throws Exception {
-        PostEvents backfill = new PostEvents("backfill-posts");
-        try (Jedis jedis = REDIS.openConnection()) {
-            backfill.upsert(jedis, 1, 12, 1);
-        }
+        Map<Long, String> expected = createBackfillTables();
 
-        // NOTE: the JDBC backfill source is not on main yet, so --mode backfill still reads Redis;
-        // a bounded Redis source replaces it here.
         ScriptResult result =
                 cluster.run(
+                        Map.of(BACKFILL_PASSWORD_VARIABLE, BACKFILL_PASSWORD),
                         "vector-sync",
                         jobArgs("backfill",
-                                "--source.redis.bounded", "true",
-                                "--source.redis.post-stream", "backfill-posts",
-                                "--source.redis.user-stream", "backfill-users",
-                                "--source.redis.consumer-group", "backfill",
+                                "--source.type", "postgres-cdc",
+                                "--source.cdc.port", Integer.toString(POSTGRES.getPort()),
+                                "--source.cdc.database", BACKFILL_DATABASE,
+                                "--source.cdc.username", "vector_sync",
+                                "--source.cdc.password-env", BACKFILL_PASSWORD_VARIABLE,
+                                "--dead-letter.stream", "backfill-dead-letters",
                                 "--milvus.posts-collection", "backfill_posts",
                                 "--milvus.users-collection", "backfill_users",
                                 "--parallelism.default", "1"));
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(result.output()).containsPattern("Job with JobID [0-9a-f]{32} has finished");
-        assertThat(result.output()).contains("Job Runtime:");
-        assertThat(MilvusPosts.titles(milvus, "backfill_posts")).isEqualTo(backfill.expectedTitles());
+        assertThat(result.output())
+                .contains("Backfill finished: 14 rows read, 12 written to Milvus, 2 skipped as not publishable");
+        assertThat(MilvusPosts.titles(milvus, "backfill_posts")).isEqualTo(expected);
         assertThat(runningJobs()).as("the streaming job keeps running next to the backfill").hasSize(1);
+    }
+
+    /**
+     * Creates the posts and users tables of the Postgres init script with 13 posts (two hidden)
+     * and one user; returns the titles Milvus must hold after the backfill.
+     */
+    private static Map<Long, String> createBackfillTables() throws Exception {
+        Path script = Path.of("..", "job", "src", "test", "resources", "postgres", "init.sql");
+        String init = Files.readString(script).replace(":'password'", "'" + BACKFILL_PASSWORD + "'");
+        POSTGRES.execute("postgres", "CREATE DATABASE " + BACKFILL_DATABASE);
+        POSTGRES.execute(BACKFILL_DATABASE, init);
+
+        Map<Long, String> expected = new java.util.TreeMap<>();
+        StringBuilder inserts = new StringBuilder();
+        for (long id = 1; id <= 13; id++) {
+            String status = id > 11 ? "hidden" : "approved";
+            String title = "Phòng trọ backfill số " + id + " gần chợ Bến Thành";
+            inserts.append("INSERT INTO dbo.posts (id, title, description, status, price, updated_at) VALUES (")
+                    .append(id).append(", '").append(title).append("', 'Phòng sạch, có gác', '")
+                    .append(status).append("', 2500000, TIMESTAMP '2024-05-01 08:00:00');\n");
+            if (status.equals("approved")) {
+                expected.put(id, title);
+            }
+        }
+        inserts.append("INSERT INTO dbo.users (id, bio, preferred_city, updated_at) VALUES")
+                .append(" (1, 'Sinh viên cần phòng trọ giá rẻ', 'Hồ Chí Minh', TIMESTAMP '2024-05-01 08:00:00');");
+        POSTGRES.execute(BACKFILL_DATABASE, inserts.toString());
+        return expected;
     }
 
     private String[] jobArgs(String command, String... extra) {

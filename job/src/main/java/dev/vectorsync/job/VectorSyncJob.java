@@ -2,13 +2,18 @@ package dev.vectorsync.job;
 
 import dev.vectorsync.job.config.JobConfigLoader;
 import dev.vectorsync.job.config.JobSettings;
+import dev.vectorsync.job.config.JobMode;
+import dev.vectorsync.job.pipeline.BackfillSummary;
 import dev.vectorsync.job.pipeline.ComponentConfigs;
+import dev.vectorsync.job.pipeline.DatabaseSources;
 import dev.vectorsync.job.pipeline.SyncPipeline;
 import dev.vectorsync.milvus.MilvusConnectionConfig;
 import dev.vectorsync.milvus.MilvusSchemaManager;
 
 import io.grpc.StatusRuntimeException;
 import io.milvus.v2.client.MilvusClientV2;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -23,9 +28,11 @@ import static dev.vectorsync.job.config.VectorSyncOptions.USERS_COLLECTION;
 /**
  * Entry point of the vector-sync job, for {@code flink run} and for a local run.
  *
- * <p>Arguments: {@code --config FILE} (optional YAML), {@code --mode stream} (default) and any
- * {@code --key value} override; see {@code job/config/vector-sync.yaml}. Without arguments the job
- * reads Redis on 127.0.0.1:6379 and writes Milvus on 127.0.0.1:19530 with the bundled model.
+ * <p>Arguments: {@code --config FILE} (optional YAML), {@code --mode stream} (default) or {@code
+ * --mode backfill}, and any {@code --key value} override; see {@code job/config/vector-sync.yaml}.
+ * Without arguments the job reads Redis on 127.0.0.1:6379 and writes Milvus on 127.0.0.1:19530
+ * with the bundled model. A backfill runs in BATCH mode, ends when every row is in Milvus and
+ * prints a {@link BackfillSummary}.
  */
 public final class VectorSyncJob {
 
@@ -45,18 +52,32 @@ public final class VectorSyncJob {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(settings.flinkConfiguration());
         prepare(env, settings, System.getenv());
-        env.execute("vector-sync");
+        // bin/vector-sync finds the streaming job by this exact name.
+        String jobName = settings.mode() == JobMode.BACKFILL ? "vector-sync backfill" : "vector-sync";
+        JobExecutionResult result = env.execute(jobName);
+        if (settings.mode() == JobMode.BACKFILL) {
+            BackfillSummary summary = BackfillSummary.of(result);
+            LOG.info("{}", summary);
+            System.out.println(summary);
+        }
     }
 
     /**
-     * Checks the Milvus collections (creating them when missing) and adds the pipeline to {@code
-     * env}; separate from {@link #main} so that tests and the demo run the same steps.
+     * Checks the source tables' columns (database sources and backfill), checks the Milvus
+     * collections (creating them when missing) and adds the pipeline to {@code env}; separate from
+     * {@link #main} so that tests and the demo run the same steps.
      */
     public static void prepare(
             StreamExecutionEnvironment env, JobSettings settings, Map<String, String> environment) {
         env.configure(settings.flinkConfiguration());
-        if (!settings.flinkConfiguration().contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+        if (settings.mode() == JobMode.BACKFILL) {
+            // A bounded job in BATCH mode: no checkpoints; every operator finishes at end of input.
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        } else if (!settings.flinkConfiguration().contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
+        }
+        if (settings.mode() == JobMode.BACKFILL || settings.sourceType().isDatabase()) {
+            new DatabaseSources(settings, environment).checkColumns();
         }
         ensureCollections(settings, environment);
         SyncPipeline.build(env, settings, environment);

@@ -11,11 +11,6 @@ import dev.vectorsync.event.ChangeEvent;
 import dev.vectorsync.event.ChangeOperation;
 import dev.vectorsync.event.ChangeVersion;
 import dev.vectorsync.event.EntityType;
-import dev.vectorsync.event.PostRecord;
-import dev.vectorsync.event.UserRecord;
-import dev.vectorsync.milvus.PostFields;
-import dev.vectorsync.milvus.UserFields;
-import dev.vectorsync.text.TextNormalizer;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +18,7 @@ import java.util.Locale;
 
 import static dev.vectorsync.decode.JsonFields.describe;
 import static dev.vectorsync.decode.JsonFields.isAbsent;
-import static dev.vectorsync.decode.JsonFields.optionalEpochMillis;
 import static dev.vectorsync.decode.JsonFields.optionalLong;
-import static dev.vectorsync.decode.JsonFields.optionalNonNegativeDouble;
-import static dev.vectorsync.decode.JsonFields.optionalNonNegativeLong;
 import static dev.vectorsync.decode.JsonFields.optionalString;
 import static dev.vectorsync.decode.JsonFields.requiredId;
 
@@ -37,9 +29,9 @@ import static dev.vectorsync.decode.JsonFields.requiredId;
  * {@code postId} (post streams) or {@code userId} (user streams) is a positive integer; the
  * optional {@code version} is a non-negative integer that orders writes to the same row (for
  * example updatedAt in epoch milliseconds); {@code data} is the whole row for every operation but
- * delete. Numbers may be JSON numbers or numeric strings. Fields of {@code data} that the contract
- * does not name (phone, e-mail, ...) are ignored and never stored. Text is normalised with {@link
- * TextNormalizer} and cut to the Milvus VARCHAR limits.
+ * delete. Numbers may be JSON numbers or numeric strings. The fields of {@code data} follow the
+ * rules of {@link RowRecordMapper}, which every source shares; fields it does not name (phone,
+ * e-mail, ...) are ignored and never stored.
  *
  * <p>Thread-safe: the shared {@link ObjectMapper} is only read after construction.
  */
@@ -110,10 +102,11 @@ public final class ChangeEventDecoder implements Serializable {
         if (!data.isObject()) {
             throw new InvalidEventException("data must be a JSON object, was " + describe(data));
         }
+        RowValues row = new JsonRowValues(data);
         if (entityType == EntityType.POST) {
-            event.post = readPost(data);
+            event.post = RowRecordMapper.toPost(row);
         } else {
-            event.user = readUser(data);
+            event.user = RowRecordMapper.toUser(row);
         }
         return event;
     }
@@ -172,71 +165,5 @@ public final class ChangeEventDecoder implements Serializable {
             throw new InvalidEventException("version must not be negative, was " + version);
         }
         return new ChangeVersion(version, fallback.positionHigh, fallback.positionLow);
-    }
-
-    private static PostRecord readPost(JsonNode data) throws InvalidEventException {
-        PostRecord post = new PostRecord();
-        post.title = requiredText(data, "title", PostFields.TITLE_MAX_BYTES);
-        post.description = text(data, "description", PostFields.DESCRIPTION_MAX_BYTES);
-        post.address = text(data, "address", PostFields.ADDRESS_MAX_BYTES);
-        post.ward = text(data, "ward", PostFields.PLACE_MAX_BYTES);
-        post.district = text(data, "district", PostFields.PLACE_MAX_BYTES);
-        post.city = text(data, "city", PostFields.PLACE_MAX_BYTES);
-        post.category = text(data, "category", PostFields.CATEGORY_MAX_BYTES);
-        String status = requiredText(data, "status", PostFields.STATUS_MAX_BYTES);
-        post.status = status.toLowerCase(Locale.ROOT);
-        post.price = optionalNonNegativeLong(data, "price", "data.price");
-        post.area = optionalNonNegativeDouble(data, "area", "data.area");
-        post.userId = optionalNonNegativeLong(data, "userId", "data.userId");
-        post.createdAt = optionalEpochMillis(data, "createdAt", "data.createdAt");
-        post.updatedAt = optionalEpochMillis(data, "updatedAt", "data.updatedAt");
-        return post;
-    }
-
-    private static UserRecord readUser(JsonNode data) throws InvalidEventException {
-        UserRecord user = new UserRecord();
-        user.bio = text(data, "bio", UserFields.BIO_MAX_BYTES);
-        user.preferredCategory = text(data, "preferredCategory", UserFields.CATEGORY_MAX_BYTES);
-        user.preferredCity = text(data, "preferredCity", UserFields.PLACE_MAX_BYTES);
-        user.preferredDistrict = text(data, "preferredDistrict", UserFields.PLACE_MAX_BYTES);
-        user.preferredWard = text(data, "preferredWard", UserFields.PLACE_MAX_BYTES);
-        user.budgetMin = optionalNonNegativeLong(data, "budgetMin", "data.budgetMin");
-        user.budgetMax = optionalNonNegativeLong(data, "budgetMax", "data.budgetMax");
-        user.areaMin = optionalNonNegativeDouble(data, "areaMin", "data.areaMin");
-        user.createdAt = optionalEpochMillis(data, "createdAt", "data.createdAt");
-        user.updatedAt = optionalEpochMillis(data, "updatedAt", "data.updatedAt");
-        if (user.budgetMin != null && user.budgetMax != null && user.budgetMin > user.budgetMax) {
-            throw new InvalidEventException(
-                    "data.budgetMin (" + user.budgetMin + ") is greater than data.budgetMax ("
-                            + user.budgetMax + ")");
-        }
-        if (user.bio == null && user.preferredCategory == null && user.preferredCity == null
-                && user.preferredDistrict == null && user.preferredWard == null) {
-            throw new InvalidEventException(
-                    "data has no profile text: set at least one of bio, preferredCategory,"
-                            + " preferredCity, preferredDistrict or preferredWard");
-        }
-        return user;
-    }
-
-    private static String text(JsonNode data, String field, int maxBytes)
-            throws InvalidEventException {
-        String raw = optionalString(data, field, "data." + field);
-        String normalized = TextNormalizer.normalize(raw, maxBytes);
-        return normalized == null || normalized.isEmpty() ? null : normalized;
-    }
-
-    private static String requiredText(JsonNode data, String field, int maxBytes)
-            throws InvalidEventException {
-        String raw = optionalString(data, field, "data." + field);
-        if (raw == null) {
-            throw new InvalidEventException("missing field data." + field);
-        }
-        String normalized = TextNormalizer.normalize(raw, maxBytes);
-        if (normalized.isEmpty()) {
-            throw new InvalidEventException(
-                    "data." + field + " is empty once HTML and whitespace are removed");
-        }
-        return normalized;
     }
 }

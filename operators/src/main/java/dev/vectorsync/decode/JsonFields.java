@@ -115,7 +115,7 @@ final class JsonFields {
         return millis;
     }
 
-    private static BigDecimal optionalDecimal(JsonNode parent, String field, String path)
+    static BigDecimal optionalDecimal(JsonNode parent, String field, String path)
             throws InvalidEventException {
         JsonNode node = parent.get(field);
         if (isAbsent(node)) {

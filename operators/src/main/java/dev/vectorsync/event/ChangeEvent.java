@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * One decoded write to a post or a user, as read from a source. Exactly one of {@link #post} and
- * {@link #user} is set for insert, update and upsert; both are null for a delete.
+ * {@link #user} is set for insert, update and upsert; both are null for a delete and for an
+ * invalid row ({@link #invalidReason} set).
  *
  * <p>Flink POJO: public fields and a no-argument constructor.
  */
@@ -24,6 +25,12 @@ public class ChangeEvent implements Serializable {
     public String sourcePosition;
     /** The payload as received, kept so that a later stage can dead-letter the original input. */
     public String sourcePayload;
+    /**
+     * Why the source row could not become a change event, or null for a valid event. Sources that
+     * cannot emit dead letters themselves (CDC deserializers, JDBC extractors) set it, and the
+     * next operator routes such events to dead letters before they reach any keyed state.
+     */
+    public String invalidReason;
 
     public ChangeEvent() {}
 

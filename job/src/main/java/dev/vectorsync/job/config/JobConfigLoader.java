@@ -80,7 +80,9 @@ public final class JobConfigLoader {
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());
         }
-        problems.addAll(JobSettings.problems(Configuration.fromMap(values)));
+        problems.addAll(
+                JobSettings.problems(
+                        Configuration.fromMap(values), jobMode == null ? JobMode.STREAM : jobMode));
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }

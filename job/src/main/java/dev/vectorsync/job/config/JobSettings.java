@@ -34,7 +34,7 @@ public final class JobSettings {
      * @throws InvalidConfigurationException listing each invalid value with its key
      */
     public static JobSettings validate(Configuration configuration, JobMode mode) {
-        List<String> problems = problems(configuration);
+        List<String> problems = problems(configuration, mode);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
@@ -45,7 +45,7 @@ public final class JobSettings {
      * Lists every invalid value of {@code configuration}: values that do not parse, then the
      * range and cross-field checks of the values that do.
      */
-    static List<String> problems(Configuration configuration) {
+    static List<String> problems(Configuration configuration, JobMode mode) {
         List<String> problems = new ArrayList<>();
         for (ConfigOption<?> option : VectorSyncOptions.all()) {
             try {
@@ -55,6 +55,13 @@ public final class JobSettings {
             }
         }
         checkValues(configuration, problems);
+        if (mode == JobMode.BACKFILL) {
+            try {
+                SourceChecks.checkBackfill(configuration, problems);
+            } catch (IllegalArgumentException e) {
+                // A value this check reads does not parse; that is already listed.
+            }
+        }
         return problems;
     }
 
@@ -114,6 +121,11 @@ public final class JobSettings {
         return value == null || value.isEmpty() ? null : value;
     }
 
+    /** Returns the parsed value of {@code source.type}. */
+    public SourceType sourceType() {
+        return SourceType.parse(get(SOURCE_TYPE));
+    }
+
     private static void checkValues(Configuration config, List<String> problems) {
         List<Check> checks =
                 List.of(
@@ -139,10 +151,7 @@ public final class JobSettings {
     }
 
     private static void checkSource(Configuration config, List<String> problems) {
-        if (!"redis".equals(config.get(SOURCE_TYPE))) {
-            problems.add(
-                    SOURCE_TYPE.key() + " must be 'redis', was '" + config.get(SOURCE_TYPE) + "'");
-        }
+        SourceChecks.check(config, problems);
     }
 
     private static void checkNumbers(Configuration config, List<String> problems) {

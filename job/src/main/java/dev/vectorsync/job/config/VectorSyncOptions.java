@@ -9,13 +9,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every setting of the vector-sync job. Keys are dotted and scoped by component; the reference
  * file {@code job/config/vector-sync.yaml} lists them with their defaults.
  *
- * <p>Secrets are never options: the Redis password and the Milvus token are read from the
- * environment variables that {@link #REDIS_PASSWORD_ENV} and {@link #MILVUS_TOKEN_ENV} name.
+ * <p>Secrets are never options: the Redis password, the Milvus token and the source database
+ * password are read from the environment variables that {@link #REDIS_PASSWORD_ENV}, {@link
+ * #MILVUS_TOKEN_ENV} and {@link #CDC_PASSWORD_ENV} name.
  */
 public final class VectorSyncOptions {
 
@@ -25,7 +27,10 @@ public final class VectorSyncOptions {
             ConfigOptions.key("source.type")
                     .stringType()
                     .defaultValue("redis")
-                    .withDescription("Where change events come from. Only 'redis' exists so far.");
+                    .withDescription(
+                            "Where change events come from: redis (the post-sync and user-sync"
+                                    + " streams), sqlserver-cdc (SQL Server CDC change tables) or"
+                                    + " postgres-cdc (Postgres logical decoding with pgoutput).");
 
     public static final ConfigOption<String> REDIS_HOST =
             ConfigOptions.key("redis.host")
@@ -134,6 +139,151 @@ public final class VectorSyncOptions {
                     .withDescription(
                             "Stop after the last entry that existed when the job started, instead"
                                     + " of running until cancelled.");
+
+    // ----- database sources (CDC and backfill) ------------------------------------------------
+
+    public static final ConfigOption<String> CDC_HOSTNAME =
+            ConfigOptions.key("source.cdc.hostname")
+                    .stringType()
+                    .defaultValue("127.0.0.1")
+                    .withDescription("Host name or address of the source database (SQL Server or Postgres).");
+
+    public static final ConfigOption<Integer> CDC_PORT =
+            ConfigOptions.key("source.cdc.port")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription("TCP port of the source database; unset means 1433 for SQL Server, 5432 for Postgres.");
+
+    public static final ConfigOption<String> CDC_DATABASE =
+            ConfigOptions.key("source.cdc.database")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Database that holds the posts and users tables; required for the CDC sources.");
+
+    public static final ConfigOption<String> CDC_USERNAME =
+            ConfigOptions.key("source.cdc.username")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Database user of the job; required for the CDC sources and the backfill.");
+
+    public static final ConfigOption<String> CDC_PASSWORD_ENV =
+            ConfigOptions.key("source.cdc.password-env")
+                    .stringType()
+                    .defaultValue("SOURCE_DB_PASSWORD")
+                    .withDescription("Name of the environment variable holding the database password.");
+
+    public static final ConfigOption<String> CDC_POSTS_TABLE =
+            ConfigOptions.key("source.cdc.posts-table")
+                    .stringType()
+                    .defaultValue("dbo.posts")
+                    .withDescription("Posts table as schema.table.");
+
+    public static final ConfigOption<String> CDC_USERS_TABLE =
+            ConfigOptions.key("source.cdc.users-table")
+                    .stringType()
+                    .defaultValue("dbo.users")
+                    .withDescription("Users table as schema.table.");
+
+    public static final ConfigOption<String> CDC_POSTS_ID_COLUMN =
+            ConfigOptions.key("source.cdc.posts-id-column")
+                    .stringType()
+                    .defaultValue("id")
+                    .withDescription("Key column of the posts table (bigint or int); also the split key of the snapshot and the backfill.");
+
+    public static final ConfigOption<String> CDC_USERS_ID_COLUMN =
+            ConfigOptions.key("source.cdc.users-id-column")
+                    .stringType()
+                    .defaultValue("id")
+                    .withDescription("Key column of the users table (bigint or int).");
+
+    public static final ConfigOption<Map<String, String>> CDC_POSTS_COLUMNS =
+            ConfigOptions.key("source.cdc.posts-columns")
+                    .mapType()
+                    .defaultValue(Map.of())
+                    .withDescription(
+                            "Column of each post field where it differs from the default, as"
+                                    + " field:column pairs separated by commas, for example"
+                                    + " 'price:price_vnd,userId:owner_id'. Defaults: title, description,"
+                                    + " address, ward, district, city, status, category, price, area,"
+                                    + " userId:user_id, createdAt:created_at, updatedAt:updated_at.");
+
+    public static final ConfigOption<Map<String, String>> CDC_USERS_COLUMNS =
+            ConfigOptions.key("source.cdc.users-columns")
+                    .mapType()
+                    .defaultValue(Map.of())
+                    .withDescription(
+                            "Column of each user field where it differs from the default, as"
+                                    + " field:column pairs. Defaults: bio, preferredCategory:preferred_category,"
+                                    + " preferredCity:preferred_city, preferredDistrict:preferred_district,"
+                                    + " preferredWard:preferred_ward, budgetMin:budget_min,"
+                                    + " budgetMax:budget_max, areaMin:area_min, createdAt:created_at,"
+                                    + " updatedAt:updated_at.");
+
+    public static final ConfigOption<CdcStartupMode> CDC_STARTUP_MODE =
+            ConfigOptions.key("source.cdc.startup-mode")
+                    .enumType(CdcStartupMode.class)
+                    .defaultValue(CdcStartupMode.INITIAL)
+                    .withDescription(
+                            "Where a CDC source starts when no checkpoint exists: INITIAL (snapshot of"
+                                    + " both tables, then the change log), LATEST (changes from now"
+                                    + " on) or COMMITTED_OFFSET (Postgres only: from the replication"
+                                    + " slot's confirmed position, the handover after a backfill). A"
+                                    + " restored job always resumes at the position in its checkpoint.");
+
+    public static final ConfigOption<Integer> CDC_SPLIT_SIZE =
+            ConfigOptions.key("source.cdc.split-size")
+                    .intType()
+                    .defaultValue(8096)
+                    .withDescription("Rows per snapshot split; splits are read in parallel without table locks.");
+
+    public static final ConfigOption<String> CDC_SERVER_TIME_ZONE =
+            ConfigOptions.key("source.cdc.server-time-zone")
+                    .stringType()
+                    .defaultValue("UTC")
+                    .withDescription(
+                            "Time zone of columns without one (datetime2, datetime, Postgres timestamp),"
+                                    + " for example Asia/Ho_Chi_Minh when they hold Vietnamese local"
+                                    + " time. Columns with a zone (datetimeoffset, timestamptz) ignore it.");
+
+    public static final ConfigOption<String> CDC_SLOT_NAME =
+            ConfigOptions.key("source.cdc.slot-name")
+                    .stringType()
+                    .defaultValue("vector_sync")
+                    .withDescription("Postgres only: logical replication slot of the job (pgoutput); one per job.");
+
+    public static final ConfigOption<String> CDC_PUBLICATION_NAME =
+            ConfigOptions.key("source.cdc.publication-name")
+                    .stringType()
+                    .defaultValue("vector_sync")
+                    .withDescription("Postgres only: publication that covers the posts and users tables; the job never creates it.");
+
+    public static final ConfigOption<String> BACKFILL_JDBC_URL =
+            ConfigOptions.key("backfill.jdbc-url")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "JDBC URL the backfill reads from; unset derives it from source.type and"
+                                    + " source.cdc.hostname, port and database.");
+
+    public static final ConfigOption<Long> BACKFILL_SPLIT_ROWS =
+            ConfigOptions.key("backfill.split-rows")
+                    .longType()
+                    .defaultValue(10_000L)
+                    .withDescription("Keys per backfill split; splits are read in parallel.");
+
+    public static final ConfigOption<String> BACKFILL_VERSION_COLUMN =
+            ConfigOptions.key("backfill.version-column")
+                    .stringType()
+                    .defaultValue("updated_at")
+                    .withDescription(
+                            "Column whose value becomes the version of a backfilled row (a time as"
+                                    + " epoch ms, a number, or a SQL Server rowversion); empty for none.");
+
+    public static final ConfigOption<Duration> BACKFILL_PROGRESS_INTERVAL =
+            ConfigOptions.key("backfill.progress-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription("How often each backfill subtask logs its counts.");
 
     // ----- decoding and ordering --------------------------------------------------------------
 
@@ -339,6 +489,13 @@ public final class VectorSyncOptions {
                     .withDescription("First wait between Milvus retries; doubles each retry up to 10 s.");
 
     private VectorSyncOptions() {}
+
+    /** Start position of a CDC source that has no checkpoint. */
+    public enum CdcStartupMode {
+        INITIAL,
+        LATEST,
+        COMMITTED_OFFSET
+    }
 
     /** Where the Redis source starts when no position is known. */
     public enum StartPosition {

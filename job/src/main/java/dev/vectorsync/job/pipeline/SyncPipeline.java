@@ -5,18 +5,23 @@ import dev.vectorsync.deadletter.DeadLetter;
 import dev.vectorsync.deadletter.FailedActionRouter;
 import dev.vectorsync.deadletter.RedisDeadLetterSink;
 import dev.vectorsync.decode.ChangeEventDecoder;
+import dev.vectorsync.decode.InvalidRowRouter;
 import dev.vectorsync.decode.RedisEntryDecodeFunction;
 import dev.vectorsync.embedding.EmbeddingAsyncFunction;
 import dev.vectorsync.embedding.EmbeddingModelConfig;
 import dev.vectorsync.event.ChangeEvent;
 import dev.vectorsync.event.EntityType;
+import dev.vectorsync.job.config.JobMode;
 import dev.vectorsync.job.config.JobSettings;
+import dev.vectorsync.job.config.SourceType;
 import dev.vectorsync.job.config.VectorSyncOptions.StartPosition;
 import dev.vectorsync.milvus.MilvusConnectionConfig;
 import dev.vectorsync.milvus.MilvusSink;
 import dev.vectorsync.ordering.LatestWriteWinsFunction;
 import dev.vectorsync.ordering.StaleResultGuard;
 import dev.vectorsync.redis.RedisConnectionConfig;
+import dev.vectorsync.source.cdc.SourceTable;
+import dev.vectorsync.source.jdbc.JdbcBackfillSourceFactory;
 import dev.vectorsync.source.redis.RedisStreamEntry;
 import dev.vectorsync.source.redis.RedisStreamsSource;
 import dev.vectorsync.source.redis.RedisStreamsStartPosition;
@@ -28,6 +33,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
@@ -37,9 +43,11 @@ import java.util.concurrent.TimeUnit;
 import static dev.vectorsync.job.config.VectorSyncOptions.*;
 
 /**
- * Wires the sync job: Redis Streams source, decoding (bad entries to dead letters), latest write
- * wins per row, asynchronous embedding, a guard against results that finish out of order, and
- * the Milvus sink.
+ * Wires the sync job. A source stage turns its input into change events and dead letters: Redis
+ * Streams with JSON decoding, SQL Server or Postgres CDC, or, for {@code --mode backfill}, bounded
+ * JDBC reads of both tables. One downstream pipeline serves them all: latest write wins per row,
+ * asynchronous embedding, a guard against results that finish out of order, the Milvus sink and
+ * the dead-letter stream.
  *
  * <p>Every stateful operator has a fixed uid (the constants below): a savepoint taken by one build
  * restores into the next only while these stay the same.
@@ -54,38 +62,52 @@ public final class SyncPipeline {
     public static final String STALE_GUARD_UID = "stale-result-guard";
     public static final String MILVUS_SINK_UID = "milvus-sink";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
+    public static final String SQLSERVER_CDC_SOURCE_UID = "sqlserver-cdc-source";
+    public static final String POSTGRES_CDC_SOURCE_UID = "postgres-cdc-source";
+    public static final String CDC_ROUTE_UID = "route-invalid-cdc-rows";
+    /** Followed by {@code posts} or {@code users}. */
+    public static final String BACKFILL_SOURCE_UID_PREFIX = "jdbc-backfill-";
+    public static final String BACKFILL_ROUTE_UID = "route-invalid-backfill-rows";
 
     private static final Duration ASYNC_TIMEOUT_MARGIN = Duration.ofSeconds(30);
 
     private SyncPipeline() {}
 
     /**
-     * Adds the sync job to {@code env}.
+     * Adds the sync job to {@code env}: the source stage that {@code source.type} and the job
+     * mode select, then the shared downstream pipeline.
      *
-     * @param environment the process environment, where the Redis password and the Milvus token
-     *     are read from
+     * @param environment the process environment, where the Redis password, the Milvus token and
+     *     the database password are read from
      */
     public static void build(
             StreamExecutionEnvironment env, JobSettings settings, Map<String, String> environment) {
+        SourceStage source;
+        if (settings.mode() == JobMode.BACKFILL) {
+            source = backfillSource(env, settings, environment);
+        } else if (settings.sourceType().isDatabase()) {
+            source = cdcSource(env, settings, environment);
+        } else {
+            source = redisSource(env, settings, environment);
+        }
+        buildDownstream(source, settings, environment);
+    }
+
+    /**
+     * Adds the pipeline that every source shares: latest write wins per row, asynchronous
+     * embedding, routing of embedding failures, the stale-result guard, the Milvus sink and the
+     * dead-letter sink.
+     */
+    static void buildDownstream(SourceStage source, JobSettings settings, Map<String, String> environment) {
         RedisConnectionConfig redis = ComponentConfigs.redis(settings, environment);
         MilvusConnectionConfig milvus = ComponentConfigs.milvus(settings, environment);
         EmbeddingModelConfig embedding = ComponentConfigs.embedding(settings);
         int dimension = ComponentConfigs.vectorDimension(settings);
-
-        DataStream<RedisStreamEntry> entries =
-                env.fromSource(redisSource(settings, redis), WatermarkStrategy.noWatermarks(), "Redis Streams source")
-                        .uid(SOURCE_UID);
-
-        SingleOutputStreamOperator<ChangeEvent> events =
-                entries.process(
-                                new RedisEntryDecodeFunction(
-                                        streamEntityTypes(settings),
-                                        new ChangeEventDecoder(settings.get(MAX_PAYLOAD_BYTES))))
-                        .uid(DECODE_UID)
-                        .name("Decode job payloads");
+        boolean backfill = settings.mode() == JobMode.BACKFILL;
 
         DataStream<SyncAction> actions =
-                events.keyBy(ChangeEvent::entityKey)
+                source.events()
+                        .keyBy(ChangeEvent::entityKey)
                         .process(
                                 new LatestWriteWinsFunction(
                                         new HashSet<>(settings.get(PUBLISHABLE_STATUSES)),
@@ -108,12 +130,16 @@ public final class SyncPipeline {
                         .uid(FAILURE_ROUTER_UID)
                         .name("Route embedding failures");
 
-        succeeded
-                .keyBy(SyncAction::entityKey)
-                .process(new StaleResultGuard(settings.get(STALE_GUARD_TTL)))
-                .uid(STALE_GUARD_UID)
-                .name("Drop stale results")
-                .sinkTo(
+        DataStream<SyncAction> guarded =
+                succeeded
+                        .keyBy(SyncAction::entityKey)
+                        .process(new StaleResultGuard(settings.get(STALE_GUARD_TTL)))
+                        .uid(STALE_GUARD_UID)
+                        .name("Drop stale results");
+        if (backfill) {
+            guarded = BackfillCounters.countActions(guarded, settings.get(BACKFILL_PROGRESS_INTERVAL));
+        }
+        guarded.sinkTo(
                         MilvusSink.builder()
                                 .connectionConfig(milvus)
                                 .vectorDimension(dimension)
@@ -128,8 +154,10 @@ public final class SyncPipeline {
                 .name("Milvus sink");
 
         DataStream<DeadLetter> deadLetters =
-                events.getSideOutput(RedisEntryDecodeFunction.DEAD_LETTERS)
-                        .union(succeeded.getSideOutput(FailedActionRouter.DEAD_LETTERS));
+                source.deadLetters().union(succeeded.getSideOutput(FailedActionRouter.DEAD_LETTERS));
+        if (backfill) {
+            deadLetters = BackfillCounters.countDeadLetters(deadLetters, settings.get(BACKFILL_PROGRESS_INTERVAL));
+        }
         deadLetters
                 .sinkTo(
                         RedisDeadLetterSink.builder()
@@ -141,6 +169,71 @@ public final class SyncPipeline {
                 .name("Dead-letter stream");
     }
 
+    private static SourceStage redisSource(
+            StreamExecutionEnvironment env, JobSettings settings, Map<String, String> environment) {
+        RedisConnectionConfig redis = ComponentConfigs.redis(settings, environment);
+        DataStream<RedisStreamEntry> entries =
+                env.fromSource(redisStreamsSource(settings, redis), WatermarkStrategy.noWatermarks(), "Redis Streams source")
+                        .uid(SOURCE_UID);
+
+        SingleOutputStreamOperator<ChangeEvent> events =
+                entries.process(
+                                new RedisEntryDecodeFunction(
+                                        streamEntityTypes(settings),
+                                        new ChangeEventDecoder(settings.get(MAX_PAYLOAD_BYTES))))
+                        .uid(DECODE_UID)
+                        .name("Decode job payloads");
+        return new SourceStage(events, events.getSideOutput(RedisEntryDecodeFunction.DEAD_LETTERS));
+    }
+
+    private static SourceStage cdcSource(
+            StreamExecutionEnvironment env, JobSettings settings, Map<String, String> environment) {
+        boolean sqlServer = settings.sourceType() == SourceType.SQLSERVER_CDC;
+        DataStream<ChangeEvent> rows =
+                env.fromSource(
+                                new DatabaseSources(settings, environment).cdcSource(),
+                                WatermarkStrategy.noWatermarks(),
+                                sqlServer ? "SQL Server CDC source" : "Postgres CDC source")
+                        .uid(sqlServer ? SQLSERVER_CDC_SOURCE_UID : POSTGRES_CDC_SOURCE_UID);
+        return routeInvalidRows(rows, CDC_ROUTE_UID, "Route invalid CDC rows");
+    }
+
+    private static SourceStage backfillSource(
+            StreamExecutionEnvironment env, JobSettings settings, Map<String, String> environment) {
+        DatabaseSources database = new DatabaseSources(settings, environment);
+        JdbcBackfillSourceFactory jdbc = database.jdbc();
+        String versionColumn = settings.get(BACKFILL_VERSION_COLUMN);
+        versionColumn = versionColumn == null || versionColumn.isBlank() ? null : versionColumn;
+
+        DataStream<ChangeEvent> rows = null;
+        for (SourceTable table : database.tables()) {
+            String name = table.entityType() == EntityType.POST ? "posts" : "users";
+            DataStream<ChangeEvent> tableRows;
+            try {
+                tableRows =
+                        env.fromSource(
+                                        jdbc.create(table, versionColumn, settings.get(CDC_SERVER_TIME_ZONE),
+                                                settings.get(BACKFILL_SPLIT_ROWS)),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "JDBC backfill of " + table.qualifiedName())
+                                .uid(BACKFILL_SOURCE_UID_PREFIX + name);
+            } catch (SQLException e) {
+                throw new IllegalStateException(
+                        "cannot read the key range of " + table.qualifiedName() + " at "
+                                + database.jdbcUrl() + ": " + e.getMessage(), e);
+            }
+            rows = rows == null ? tableRows : rows.union(tableRows);
+        }
+        rows = BackfillCounters.countRows(rows, settings.get(BACKFILL_PROGRESS_INTERVAL));
+        return routeInvalidRows(rows, BACKFILL_ROUTE_UID, "Route invalid backfill rows");
+    }
+
+    private static SourceStage routeInvalidRows(DataStream<ChangeEvent> rows, String uid, String name) {
+        SingleOutputStreamOperator<ChangeEvent> valid =
+                rows.process(new InvalidRowRouter()).uid(uid).name(name);
+        return new SourceStage(valid, valid.getSideOutput(InvalidRowRouter.DEAD_LETTERS));
+    }
+
     /**
      * Flink's own timeout for the embedding step: longer than every attempt and backoff together,
      * so that it fires only when the model hangs, and then yields a dead letter, not a failure.
@@ -149,7 +242,7 @@ public final class SyncPipeline {
         return embedding.maxRetryDuration().plus(ASYNC_TIMEOUT_MARGIN);
     }
 
-    private static RedisStreamsSource redisSource(JobSettings settings, RedisConnectionConfig redis) {
+    private static RedisStreamsSource redisStreamsSource(JobSettings settings, RedisConnectionConfig redis) {
         return RedisStreamsSource.builder()
                 .setConnectionConfig(redis)
                 .setStreams(settings.get(POST_STREAM), settings.get(USER_STREAM))

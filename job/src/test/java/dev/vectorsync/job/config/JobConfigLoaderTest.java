@@ -40,7 +40,8 @@ class JobConfigLoaderTest {
 
         JobSettings settings =
                 JobConfigLoader.load(
-                        new String[] {"--config", file.toString(), "--redis.port", "7000", "--mode=backfill"});
+                        new String[] {"--config", file.toString(), "--redis.port", "7000", "--mode=backfill",
+                                "--backfill.jdbc-url", "jdbc:h2:mem:backfill"});
 
         assertThat(settings.get(VectorSyncOptions.REDIS_HOST)).isEqualTo("redis.internal");
         assertThat(settings.get(VectorSyncOptions.REDIS_PORT)).isEqualTo(7000);
@@ -51,6 +52,50 @@ class JobConfigLoaderTest {
         assertThat(settings.flinkConfiguration().toMap())
                 .containsEntry("execution.checkpointing.interval", "10 s")
                 .doesNotContainKey("redis.host");
+    }
+
+    @Test
+    void databaseSourceNeedsDatabaseAndUser() {
+        assertThatThrownBy(() -> JobConfigLoader.load(new String[] {"--source.type", "sqlserver-cdc"}))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("source.cdc.database must be set for source.type sqlserver-cdc")
+                .hasMessageContaining("source.cdc.username must be set");
+    }
+
+    @Test
+    void unknownSourceTypeIsRejected() {
+        assertThatThrownBy(() -> JobConfigLoader.load(new String[] {"--source.type", "kafka"}))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("source.type must be redis, sqlserver-cdc or postgres-cdc, was 'kafka'");
+    }
+
+    @Test
+    void committedOffsetOnlyForPostgres() {
+        assertThatThrownBy(() -> JobConfigLoader.load(new String[] {
+                        "--source.type", "sqlserver-cdc", "--source.cdc.database", "trotot",
+                        "--source.cdc.username", "vector_sync", "--source.cdc.startup-mode", "COMMITTED_OFFSET"}))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("COMMITTED_OFFSET works only with source.type postgres-cdc");
+    }
+
+    @Test
+    void tableAndColumnMappingAreChecked() {
+        assertThatThrownBy(() -> JobConfigLoader.load(new String[] {
+                        "--source.cdc.posts-table", "posts",
+                        "--source.cdc.posts-columns", "prize:price_vnd,title:tieu de",
+                        "--source.cdc.server-time-zone", "Saigon/Somewhere"}))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("source.cdc.posts-table must be schema.table")
+                .hasMessageContaining("names the unknown field 'prize'")
+                .hasMessageContaining("maps title to 'tieu de'")
+                .hasMessageContaining("source.cdc.server-time-zone must be a time zone id");
+    }
+
+    @Test
+    void backfillNeedsJdbcUrlOrDatabaseSource() {
+        assertThatThrownBy(() -> JobConfigLoader.load(new String[] {"--mode", "backfill"}))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("--mode backfill reads the database over JDBC: set backfill.jdbc-url");
     }
 
     @Test
