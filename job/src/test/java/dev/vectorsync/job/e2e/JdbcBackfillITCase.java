@@ -195,7 +195,7 @@ class JdbcBackfillITCase {
     private static BackfillSummary runBackfill(Names names, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of(PostgresCdcITCase.jobArguments(
                 REDIS, MILVUS, POSTGRES, names.posts, names.users, names.deadLetters,
-                "--mode", "backfill", "--backfill.split-rows", "16")));
+                "--mode", "backfill")));
         args.addAll(List.of(extra));
         JobSettings settings = JobConfigLoader.load(args.toArray(new String[0]));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
