@@ -105,7 +105,7 @@ public final class VectorSyncJob {
                             ComponentConfigs.vectorDimension(settings));
         } catch (StatusRuntimeException e) {
             throw new IllegalStateException(
-                    "Milvus at " + milvus.getUri() + " (milvus.uri) did not answer while the job"
+                    "Milvus at " + milvus.getUri() + " (milvus.uri) failed to respond while the job"
                             + " checked the collections: " + e.getStatus().getCode()
                             + "; check that Milvus runs and is reachable",
                     e);

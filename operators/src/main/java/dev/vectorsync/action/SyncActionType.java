@@ -1,6 +1,6 @@
 package dev.vectorsync.action;
 
-/** What the Milvus sink does with the row of a {@link SyncAction}. */
+/** Kind of write the Milvus sink makes for the row of a {@link SyncAction}. */
 public enum SyncActionType {
     /** Write the whole row, replacing any row with the same primary key. */
     UPSERT,

@@ -6,7 +6,6 @@ import dev.vectorsync.event.ChangeVersion;
 import dev.vectorsync.event.EntityType;
 import dev.vectorsync.source.redis.RedisStreamEntry;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -31,10 +30,9 @@ public class RedisEntryDecodeFunction extends ProcessFunction<RedisStreamEntry, 
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RedisEntryDecodeFunction.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Field of a stream entry that contains the job payload. */
-    public static final String PAYLOAD_FIELD = "job";
+    public static final String PAYLOAD_FIELD = DeadLetter.JOB_FIELD;
 
     public static final String STAGE = "decode";
 
@@ -78,7 +76,9 @@ public class RedisEntryDecodeFunction extends ProcessFunction<RedisStreamEntry, 
         } catch (InvalidEventException e) {
             invalidEntries.inc();
             warnRateLimited(entry, e.getMessage());
-            context.output(DEAD_LETTERS, deadLetter(entry, payload, e.getMessage()));
+            context.output(
+                    DEAD_LETTERS,
+                    DeadLetter.fromStreamEntry(entry, e.getMessage(), STAGE, System.currentTimeMillis()));
         }
     }
 
@@ -91,25 +91,6 @@ public class RedisEntryDecodeFunction extends ProcessFunction<RedisStreamEntry, 
             return new ChangeVersion(millis, millis, sequence);
         } catch (RuntimeException e) {
             throw new InvalidEventException("entry id '" + entryId + "' is not <milliseconds>-<sequence>");
-        }
-    }
-
-    private DeadLetter deadLetter(RedisStreamEntry entry, String payload, String reason) {
-        DeadLetter letter = new DeadLetter();
-        letter.sourceName = entry.stream;
-        letter.sourcePosition = entry.entryId;
-        letter.payload = payload != null ? payload : allFieldsAsJson(entry);
-        letter.reason = reason;
-        letter.stage = STAGE;
-        letter.failedAt = System.currentTimeMillis();
-        return letter;
-    }
-
-    private static String allFieldsAsJson(RedisStreamEntry entry) {
-        try {
-            return MAPPER.writeValueAsString(entry.fields == null ? Map.of() : entry.fields);
-        } catch (Exception e) {
-            return String.valueOf(entry.fields);
         }
     }
 

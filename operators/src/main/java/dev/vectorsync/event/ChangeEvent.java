@@ -19,7 +19,7 @@ public class ChangeEvent implements Serializable {
     public ChangeVersion version;
     public PostRecord post;
     public UserRecord user;
-    /** Where the event came from, for dead letters and logs: stream name, table name, ... */
+    /** Source of the event, for dead letters and logs: stream name, table name, ... */
     public String sourceName;
     /** Position in that source: the Redis entry id, a CDC log position, ... */
     public String sourcePosition;

@@ -89,7 +89,7 @@ public final class JobConfigLoader {
         return JobSettings.validate(Configuration.fromMap(values), jobMode);
     }
 
-    /** Whether {@code args} ask for the usage text instead of a run. */
+    /** Returns true when {@code args} request the usage text instead of a run. */
     public static boolean isHelpRequest(String[] args) {
         for (String arg : args) {
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -187,7 +187,7 @@ public final class JobConfigLoader {
         }
     }
 
-    /** The plain text of an option's description. */
+    /** Returns the plain text of an option's description. */
     static String descriptionText(ConfigOption<?> option) {
         return new HtmlFormatter()
                 .format(option.description())
@@ -236,7 +236,7 @@ public final class JobConfigLoader {
         return keys;
     }
 
-    /** The known key within edit distance 3 of {@code key}, or null. */
+    /** Returns the known key within edit distance 3 of {@code key}, or null. */
     private static String closest(String key, Set<String> known) {
         String best = null;
         int bestDistance = 4;

@@ -3,7 +3,7 @@ package dev.vectorsync.job.config;
 import java.util.List;
 import java.util.Locale;
 
-/** How the job runs: an unbounded stream of changes, or a bounded backfill of existing rows. */
+/** Run mode of the job: an unbounded stream of changes, or a bounded backfill of existing rows. */
 public enum JobMode {
     STREAM,
     BACKFILL;

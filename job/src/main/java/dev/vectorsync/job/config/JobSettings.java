@@ -100,7 +100,7 @@ public final class JobSettings {
         return mode;
     }
 
-    /** Every key that is not a vector-sync option: Flink settings for the execution environment. */
+    /** Returns every key that is not a vector-sync option: Flink settings for the execution environment. */
     public Configuration flinkConfiguration() {
         Set<String> ours = new HashSet<>();
         for (ConfigOption<?> option : VectorSyncOptions.all()) {

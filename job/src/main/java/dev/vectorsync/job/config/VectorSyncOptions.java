@@ -497,13 +497,13 @@ public final class VectorSyncOptions {
         COMMITTED_OFFSET
     }
 
-    /** Where the Redis source starts when no position is known. */
+    /** Start position of the Redis source when no position is known. */
     public enum StartPosition {
         EARLIEST,
         LATEST
     }
 
-    /** Every option declared in this class. */
+    /** Returns every option declared in this class. */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> options = new ArrayList<>();
         for (Field field : VectorSyncOptions.class.getFields()) {

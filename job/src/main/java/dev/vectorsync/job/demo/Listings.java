@@ -41,7 +41,7 @@ public final class Listings {
         }
     }
 
-    /** The twelve hand-written listings bundled in the jar, for machines without the shared file. */
+    /** Reads the twelve hand-written listings bundled in the jar, for machines without the shared file. */
     public static List<Listing> sample() {
         try (InputStream in = Listings.class.getResourceAsStream(SAMPLE_RESOURCE)) {
             if (in == null) {

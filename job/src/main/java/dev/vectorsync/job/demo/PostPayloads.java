@@ -16,7 +16,7 @@ public final class PostPayloads {
 
     private PostPayloads() {}
 
-    /** The whole-row data object of {@code listing} with the given status and owner. */
+    /** Builds the whole-row data object of {@code listing} with the given status and owner. */
     public static ObjectNode data(Listing listing, String status, long ownerId) {
         ObjectNode data = MAPPER.createObjectNode();
         data.put("title", listing.title);
@@ -43,7 +43,7 @@ public final class PostPayloads {
         return data;
     }
 
-    /** A payload for {@code operation} on post {@code postId}; {@code version} is left out when null. */
+    /** Builds a payload for {@code operation} on post {@code postId}, without {@code version} when it is null. */
     public static String payload(String operation, long postId, Long version, ObjectNode data) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("operation", operation);

@@ -17,7 +17,7 @@ final class MilvusRows {
 
     private MilvusRows() {}
 
-    /** Every row of {@code collection} by id, with all stored fields including the vector. */
+    /** Reads every row of {@code collection} by id, with all stored fields including the vector. */
     static Map<Long, Map<String, Object>> all(MilvusClientV2 client, String collection) {
         QueryResp response =
                 client.query(

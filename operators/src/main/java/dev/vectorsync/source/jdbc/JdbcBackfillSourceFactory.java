@@ -57,9 +57,9 @@ public final class JdbcBackfillSourceFactory {
             SourceTable table, String versionColumn, String serverTimeZone, long splitRows)
             throws SQLException {
         // NOTE: with flink-connector-jdbc 3.3.0 a reader that reads a second split sometimes fails
-        // with "Socket closed" (PostgreSQL) or "Database is already closed" (H2), seen in tests
-        // with 16-row splits. Until that is understood, keep backfill.split-rows at or above the
-        // table's key range divided by the parallelism, so each reader gets one split.
+        // with "Socket closed" (PostgreSQL) or "Database is already closed" (H2), as JdbcBackfillITCase
+        // did with 16-row splits. Keep backfill.split-rows at or above the table's key range divided
+        // by the parallelism, so each reader gets one split, until the cause is known.
         long[] range = keyRange(table);
         JdbcNumericBetweenParametersProvider splits =
                 new JdbcNumericBetweenParametersProvider(range[0], range[1]).ofBatchSize(splitRows);
