@@ -4,7 +4,9 @@ import org.apache.flink.annotation.Internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,6 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * waits at most {@code maxBatchWait} plus the model calls queued before it. Requests whose future
  * is already complete (for example timed out by the caller) are skipped. When a model call fails,
  * every future of that batch completes exceptionally with the model's exception.
+ *
+ * <p>A text identical to one that is queued or being embedded joins that request instead of
+ * queuing again, so the model embeds it once: an edit that reaches the batcher while the same text
+ * of an earlier write is still waiting costs no second model call. Each caller gets its own future,
+ * so a caller's timeout does not fail the others; the request is skipped only when every caller's
+ * future is complete.
  *
  * <p>{@link #submit} is thread-safe and never waits for the model. {@link #close()} stops the
  * worker after the current model call and completes all pending futures exceptionally.
@@ -49,6 +57,13 @@ public final class EmbeddingBatcher implements AutoCloseable {
 
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong texts = new AtomicLong();
+    private final AtomicLong joined = new AtomicLong();
+
+    /**
+     * Requests queued or in a running model call, by text. Guarded by {@link #submitLock}, like
+     * each request's callers.
+     */
+    private final Map<String, Request> unfinished = new HashMap<>();
     private volatile int lastBatchSize;
     private volatile long lastModelNanos;
 
@@ -89,7 +104,15 @@ public final class EmbeddingBatcher implements AutoCloseable {
                 future.completeExceptionally(closedException());
                 return future;
             }
-            queue.add(new Request(text, future));
+            Request same = unfinished.get(text);
+            if (same != null) {
+                same.callers.add(future);
+                joined.incrementAndGet();
+                return future;
+            }
+            Request request = new Request(text, future);
+            unfinished.put(text, request);
+            queue.add(request);
         }
         return future;
     }
@@ -107,6 +130,11 @@ public final class EmbeddingBatcher implements AutoCloseable {
     /** Texts sent to the model so far. */
     public long textCount() {
         return texts.get();
+    }
+
+    /** Submits that joined an identical text already queued or being embedded, so far. */
+    public long joinedCount() {
+        return joined.get();
     }
 
     /** Texts in the latest model call; 0 before the first. */
@@ -141,7 +169,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
         List<Request> pending = new ArrayList<>();
         queue.drainTo(pending);
         for (Request request : pending) {
-            request.future.completeExceptionally(closedException());
+            fail(request, closedException());
         }
     }
 
@@ -164,7 +192,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
             // close() asked the worker to stop; requests of the batch being collected are failed
             // here, and queued ones by close().
             for (Request request : batch) {
-                request.future.completeExceptionally(closedException());
+                fail(request, closedException());
             }
         }
     }
@@ -192,9 +220,16 @@ public final class EmbeddingBatcher implements AutoCloseable {
         }
     }
 
-    private static void addIfPending(List<Request> batch, Request request) {
-        if (!request.future.isDone()) {
-            batch.add(request);
+    private void addIfPending(List<Request> batch, Request request) {
+        synchronized (submitLock) {
+            for (CompletableFuture<float[]> caller : request.callers) {
+                if (!caller.isDone()) {
+                    batch.add(request);
+                    return;
+                }
+            }
+            // Every caller gave up; a later identical text must queue a request of its own.
+            unfinished.remove(request.text, request);
         }
     }
 
@@ -212,7 +247,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
             record(batch.size(), System.nanoTime() - start, true);
             // Not logged here: the callers of the failed futures log and count it.
             for (Request request : batch) {
-                request.future.completeExceptionally(e);
+                fail(request, e);
             }
             return;
         }
@@ -228,12 +263,30 @@ public final class EmbeddingBatcher implements AutoCloseable {
                                     + " vectors for "
                                     + batch.size()
                                     + " texts");
-            batch.forEach(request -> request.future.completeExceptionally(mismatch));
+            batch.forEach(request -> fail(request, mismatch));
             return;
         }
 
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).future.complete(vectors[i]);
+            List<CompletableFuture<float[]>> callers = finish(batch.get(i));
+            for (int c = 0; c < callers.size(); c++) {
+                // Each caller owns its array, since callers may keep or change it.
+                callers.get(c).complete(c == 0 ? vectors[i] : vectors[i].clone());
+            }
+        }
+    }
+
+    /** Ends the request: later identical texts queue anew. Returns its callers at this moment. */
+    private List<CompletableFuture<float[]>> finish(Request request) {
+        synchronized (submitLock) {
+            unfinished.remove(request.text, request);
+            return new ArrayList<>(request.callers);
+        }
+    }
+
+    private void fail(Request request, Throwable error) {
+        for (CompletableFuture<float[]> caller : finish(request)) {
+            caller.completeExceptionally(error);
         }
     }
 
@@ -247,11 +300,12 @@ public final class EmbeddingBatcher implements AutoCloseable {
 
     private static final class Request {
         final String text;
-        final CompletableFuture<float[]> future;
+        /** Guarded by {@link #submitLock}. */
+        final List<CompletableFuture<float[]>> callers = new ArrayList<>(1);
 
-        Request(String text, CompletableFuture<float[]> future) {
+        Request(String text, CompletableFuture<float[]> first) {
             this.text = text;
-            this.future = future;
+            this.callers.add(first);
         }
     }
 }

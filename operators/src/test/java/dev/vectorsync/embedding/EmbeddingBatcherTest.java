@@ -183,6 +183,59 @@ class EmbeddingBatcherTest {
         assertThat(batcher.lastBatchSize()).isEqualTo(2);
     }
 
+    @Test
+    void identicalTextsWaitingOrRunningShareOneModelCall() throws Exception {
+        RecordingModel model = new RecordingModel("recording");
+        EmbeddingBatcher batcher = start(model, 4, NEVER);
+        CountDownLatch entered = model.closeGate();
+
+        // "same" is in the running call when its second copy arrives; "queued" twice in the queue.
+        List<CompletableFuture<float[]>> first = new ArrayList<>(List.of(batcher.submit("same")));
+        first.addAll(submitAll(batcher, 0, 3));
+        assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<float[]> sameAgain = batcher.submit("same");
+        CompletableFuture<float[]> queued = batcher.submit("queued");
+        CompletableFuture<float[]> queuedAgain = batcher.submit("queued");
+        List<CompletableFuture<float[]>> filler = submitAll(batcher, 3, 6);
+        model.openGate();
+
+        assertThat(sameAgain.get(30, TimeUnit.SECONDS)).isEqualTo(TestModels.vectorOf("same"));
+        assertThat(first.get(0).get(30, TimeUnit.SECONDS)).isEqualTo(TestModels.vectorOf("same"));
+        assertThat(queuedAgain.get(30, TimeUnit.SECONDS)).isEqualTo(TestModels.vectorOf("queued"));
+        assertThat(queued.get(30, TimeUnit.SECONDS)).isEqualTo(TestModels.vectorOf("queued"));
+        CompletableFuture.allOf(filler.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        // Each caller owns its array.
+        assertThat(queued.get()).isNotSameAs(queuedAgain.get());
+
+        assertThat(model.batchSizes).containsExactly(4, 4);
+        assertThat(batcher.textCount()).isEqualTo(8);
+        assertThat(batcher.joinedCount()).isEqualTo(2);
+
+        // Once embedded, the same text is embedded again: joining covers only unfinished requests.
+        CompletableFuture<float[]> sameLater = batcher.submit("same");
+        submitAll(batcher, 6, 9);
+        assertThat(sameLater.get(30, TimeUnit.SECONDS)).isEqualTo(TestModels.vectorOf("same"));
+        assertThat(batcher.textCount()).isEqualTo(12);
+    }
+
+    @Test
+    void callerThatGivesUpDoesNotFailTheOneThatJoined() throws Exception {
+        RecordingModel model = new RecordingModel("recording");
+        EmbeddingBatcher batcher = start(model, 1, NEVER);
+        CountDownLatch entered = model.closeGate();
+        CompletableFuture<float[]> blocker = batcher.submit("blocker");
+        assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<float[]> impatient = batcher.submit("shared");
+        CompletableFuture<float[]> patient = batcher.submit("shared");
+        impatient.completeExceptionally(new java.util.concurrent.TimeoutException("caller gave up"));
+        model.openGate();
+
+        assertThat(blocker.get(30, TimeUnit.SECONDS)).isEqualTo(TestModels.vectorOf("blocker"));
+        assertThat(patient.get(30, TimeUnit.SECONDS)).isEqualTo(TestModels.vectorOf("shared"));
+        assertThat(model.batchSizes).containsExactly(1, 1);
+    }
+
     private EmbeddingBatcher start(EmbeddingModel model, int maxBatchSize, Duration maxBatchWait) {
         EmbeddingBatcher batcher =
                 new EmbeddingBatcher(
