@@ -32,6 +32,13 @@ public class SyncAction implements Serializable {
 
     public String embeddingText;
     public String textHash;
+
+    /**
+     * Set by latest-write-wins on an UPSERT whose text the row had before, or whose row it has no
+     * record of while the write is not an insert: Milvus may already hold the vector for this text,
+     * so the embedding step looks there before calling the model.
+     */
+    public boolean mayReuseStoredVector;
     public float[] vector;
     public String embeddingModel;
     public int embeddingDimension;

@@ -44,10 +44,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>An UPSERT with an empty text is embedded like any other (see {@link OnnxEmbeddingModel}), so
  * its row still reaches Milvus. One without any text (null) fails at once without an attempt.
  *
- * <p>Metrics, in the group {@code embedding} of the operator: counters {@code embeddedActions},
- * {@code retriedAttempts}, {@code failedActions} and {@code timedOutActions} (failed by Flink's
- * timeout, also counted as failed), and gauges {@code inFlightActions} for this subtask and {@code
- * batcherQueueSize}, {@code lastBatchSize} and {@code lastBatchModelMillis} for the shared model.
+ * <p>Unchanged text is not embedded again. An UPSERT whose text hash equals the one of the vector
+ * this subtask last produced for the row (kept for the {@code recentVectors} most recent rows)
+ * reuses that vector. Otherwise, when {@link SyncAction#mayReuseStoredVector} is set and a {@link
+ * StoredVectors} is configured, the vector stored with the same text hash, model and dimension is
+ * reused. Only then is the model called; identical texts waiting for the model share one call
+ * ({@link EmbeddingBatcher}). A reused vector is always the model's output for the same text, so
+ * the row written is the same as with a model call.
+ *
+ * <p>Metrics, in the group {@code embedding} of the operator: counters {@code embeddedActions}
+ * (vectors from the model), {@code reusedVectors} (from memory or the store), {@code
+ * storedVectorLookups}, {@code retriedAttempts}, {@code failedActions} and {@code timedOutActions}
+ * (failed by Flink's timeout, also counted as failed), and gauges {@code inFlightActions} and
+ * {@code recentVectors} for this subtask and {@code batcherQueueSize}, {@code lastBatchSize},
+ * {@code lastBatchModelMillis} and {@code joinedTexts} for the shared model.
  */
 @PublicEvolving
 public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAction> {
@@ -59,8 +69,13 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
     /** Per subtask and kind of line: at most one retry and one give-up line per interval. */
     private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
+    /** Rows whose last vector a subtask keeps in memory by default; about 1.5 MB per 1,000 at 384 floats. */
+    public static final int DEFAULT_RECENT_VECTORS = 10_000;
+
     private final EmbeddingModelConfig config;
     private final EmbeddingModelFactory modelFactory;
+    private final StoredVectors storedVectors;
+    private final int recentVectorCapacity;
 
     /** Set when {@link #close()} starts; failures after that are shutdown, not model errors. */
     private transient volatile boolean closing;
@@ -71,21 +86,54 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
     private transient Map<ResultFuture<SyncAction>, Embedding> inFlight;
     private transient LogThrottle retryLogThrottle;
     private transient LogThrottle giveUpLogThrottle;
+    private transient RecentVectors recentVectors;
+    private transient StoredVectors.Reader storedVectorReader;
 
     private transient Counter embeddedActions;
+    private transient Counter reusedVectors;
+    private transient Counter storedVectorLookups;
     private transient Counter retriedAttempts;
     private transient Counter failedActions;
     private transient Counter timedOutActions;
 
-    /** Creates the function for the ONNX model described by {@code config}. */
+    /**
+     * Creates the function for the ONNX model described by {@code config}, keeping the last vector
+     * of {@link #DEFAULT_RECENT_VECTORS} rows and looking up no stored vectors.
+     */
     public EmbeddingAsyncFunction(EmbeddingModelConfig config) {
-        this(config, OnnxEmbeddingModel::load);
+        this(config, null, DEFAULT_RECENT_VECTORS);
+    }
+
+    /**
+     * Creates the function for the ONNX model described by {@code config}.
+     *
+     * @param storedVectors where to look for the vector of an unchanged text before calling the
+     *     model; null for nowhere
+     * @param recentVectors rows per subtask whose last vector is kept in memory; 0 for none
+     */
+    public EmbeddingAsyncFunction(
+            EmbeddingModelConfig config, StoredVectors storedVectors, int recentVectors) {
+        this(config, OnnxEmbeddingModel::load, storedVectors, recentVectors);
     }
 
     @VisibleForTesting
     EmbeddingAsyncFunction(EmbeddingModelConfig config, EmbeddingModelFactory modelFactory) {
+        this(config, modelFactory, null, DEFAULT_RECENT_VECTORS);
+    }
+
+    @VisibleForTesting
+    EmbeddingAsyncFunction(
+            EmbeddingModelConfig config,
+            EmbeddingModelFactory modelFactory,
+            StoredVectors storedVectors,
+            int recentVectors) {
+        if (recentVectors < 0) {
+            throw new IllegalArgumentException("recentVectors must be 0 or more, was " + recentVectors);
+        }
         this.config = config;
         this.modelFactory = modelFactory;
+        this.storedVectors = storedVectors;
+        this.recentVectorCapacity = recentVectors;
     }
 
     @Override
@@ -103,19 +151,27 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
         inFlight = new ConcurrentHashMap<>();
         retryLogThrottle = new LogThrottle(LOG_INTERVAL);
         giveUpLogThrottle = new LogThrottle(LOG_INTERVAL);
+        recentVectors = new RecentVectors(recentVectorCapacity);
 
         lease = SharedEmbeddingModels.acquire(config, modelFactory);
+        if (storedVectors != null) {
+            storedVectorReader = storedVectors.open();
+        }
         registerMetrics(getRuntimeContext().getMetricGroup().addGroup("embedding"));
     }
 
     private void registerMetrics(MetricGroup group) {
         embeddedActions = group.counter("embeddedActions");
+        reusedVectors = group.counter("reusedVectors");
+        storedVectorLookups = group.counter("storedVectorLookups");
         retriedAttempts = group.counter("retriedAttempts");
         failedActions = group.counter("failedActions");
         timedOutActions = group.counter("timedOutActions");
 
         EmbeddingBatcher batcher = lease.batcher();
         group.gauge("inFlightActions", () -> inFlight.size());
+        group.gauge("recentVectors", recentVectors::size);
+        group.gauge("joinedTexts", batcher::joinedCount);
         group.gauge("batcherQueueSize", batcher::queueSize);
         group.gauge("lastBatchSize", batcher::lastBatchSize);
         group.gauge("lastBatchModelMillis", () -> batcher.lastModelNanos() / 1_000_000);
@@ -128,6 +184,10 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
         // retries must not be scheduled any more.
         if (retryScheduler != null) {
             retryScheduler.shutdownNow();
+        }
+        if (storedVectorReader != null) {
+            storedVectorReader.close();
+            storedVectorReader = null;
         }
         if (lease != null) {
             lease.close();
@@ -159,8 +219,42 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
         }
 
         Embedding embedding = new Embedding(action, resultFuture);
+        float[] recent = recentVectors.get(action.entityKey(), action.textHash);
+        if (recent != null) {
+            reuse(embedding, recent);
+            return;
+        }
         inFlight.put(resultFuture, embedding);
-        startAttempt(embedding);
+        if (storedVectorReader == null || !action.mayReuseStoredVector || action.textHash == null) {
+            startAttempt(embedding);
+            return;
+        }
+        storedVectorLookups.inc();
+        storedVectorReader
+                .find(action.entityType, action.id, action.textHash, config.modelId(), lease.model().dimension())
+                .whenComplete(
+                        (stored, error) -> {
+                            // The reader never fails a lookup; null means "not stored, embed".
+                            if (stored != null) {
+                                reuse(embedding, stored);
+                            } else {
+                                startAttempt(embedding);
+                            }
+                        });
+    }
+
+    /** Completes with a vector the model made earlier for the same text; no model call. */
+    private void reuse(Embedding embedding, float[] vector) {
+        if (!embedding.finish()) {
+            return;
+        }
+        SyncAction action = embedding.action;
+        action.vector = vector;
+        action.embeddingModel = config.modelId();
+        action.embeddingDimension = vector.length;
+        recentVectors.put(action.entityKey(), action.textHash, vector);
+        reusedVectors.inc();
+        embedding.resultFuture.complete(Collections.singleton(action));
     }
 
     /**
@@ -252,6 +346,7 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
         action.vector = vector;
         action.embeddingModel = config.modelId();
         action.embeddingDimension = vector.length;
+        recentVectors.put(action.entityKey(), action.textHash, vector);
         embeddedActions.inc();
         embedding.resultFuture.complete(Collections.singleton(action));
     }

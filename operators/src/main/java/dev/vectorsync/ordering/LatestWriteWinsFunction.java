@@ -4,6 +4,7 @@ import dev.vectorsync.action.SyncAction;
 import dev.vectorsync.action.SyncActionType;
 import dev.vectorsync.embedding.EmbeddingTexts;
 import dev.vectorsync.event.ChangeEvent;
+import dev.vectorsync.event.ChangeOperation;
 import dev.vectorsync.event.ChangeVersion;
 import dev.vectorsync.event.EntityType;
 
@@ -34,6 +35,12 @@ import java.util.Set;
  *
  * <p>A post whose status is not in the publishable set becomes a delete; it is written again by
  * the next write that makes it publishable. This is an ordinary write, not a tombstone.
+ *
+ * <p>Per live row it also keeps the hash of the text of the last UPSERT it emitted. An UPSERT with
+ * the same text hash, or a write other than an insert to a row it has no hash for (one written
+ * before this state existed, by a backfill job, or unpublished since), gets {@link SyncAction#mayReuseStoredVector}, so that the embedding step
+ * looks for the stored vector before calling the model. A delete clears the hash, since the row
+ * then leaves Milvus.
  */
 public class LatestWriteWinsFunction extends KeyedProcessFunction<String, ChangeEvent, SyncAction> {
 
@@ -45,6 +52,7 @@ public class LatestWriteWinsFunction extends KeyedProcessFunction<String, Change
 
     private transient ValueState<ChangeVersion> lastWrite;
     private transient ValueState<ChangeVersion> tombstone;
+    private transient ValueState<String> lastTextHash;
     private transient Counter staleDropped;
     private transient Counter unpublishedDeletes;
 
@@ -84,6 +92,9 @@ public class LatestWriteWinsFunction extends KeyedProcessFunction<String, Change
                         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                         .build());
         tombstone = getRuntimeContext().getState(tombstoneDescriptor);
+        lastTextHash =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("last-text-hash", TypeInformation.of(String.class)));
 
         staleDropped = getRuntimeContext().getMetricGroup().counter("staleEventsDropped");
         unpublishedDeletes = getRuntimeContext().getMetricGroup().counter("unpublishedPostsDeleted");
@@ -106,6 +117,7 @@ public class LatestWriteWinsFunction extends KeyedProcessFunction<String, Change
 
         if (event.operation.isDelete()) {
             lastWrite.clear();
+            lastTextHash.clear();
             tombstone.update(event.version);
             out.collect(deleteAction(event));
             return;
@@ -115,10 +127,17 @@ public class LatestWriteWinsFunction extends KeyedProcessFunction<String, Change
         tombstone.clear();
         if (event.entityType == EntityType.POST && !isPublishable(event.post.status)) {
             unpublishedDeletes.inc();
+            lastTextHash.clear();
             out.collect(deleteAction(event));
             return;
         }
-        out.collect(upsertAction(event));
+        SyncAction upsert = upsertAction(event);
+        String previousHash = lastTextHash.value();
+        upsert.mayReuseStoredVector =
+                upsert.textHash.equals(previousHash)
+                        || (previousHash == null && event.operation != ChangeOperation.INSERT);
+        lastTextHash.update(upsert.textHash);
+        out.collect(upsert);
     }
 
     private boolean isPublishable(String status) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vectorsync.action.SyncAction;
 import dev.vectorsync.event.EntityType;
+import dev.vectorsync.embedding.StoredVectors;
 import dev.vectorsync.testing.MilvusLiteServer;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /** Runs the sink in a Flink job on a MiniCluster, so Flink's own runtime creates the writer. */
 class MilvusSinkITCase {
@@ -66,6 +68,56 @@ class MilvusSinkITCase {
 
         assertThat(queryIds(posts)).containsExactly(1L);
         assertThat(queryIds(users)).containsExactly(3L);
+    }
+
+    @Test
+    void storedVectorsAreFoundOnlyForTheSameTextHashModelAndDimension() throws Exception {
+        String suffix = UUID.randomUUID().toString().replace("-", "");
+        String posts = "posts_" + suffix;
+        String users = "users_" + suffix;
+        SyncAction post = postUpsert(11, 1, "Phòng trọ Bình Thạnh có ban công", DIMENSION);
+        SyncAction user = userUpsert(12, 1, "Sinh viên cần phòng gần trường", DIMENSION);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromData(SyncAction.class, post, user)
+                .sinkTo(
+                        MilvusSink.builder()
+                                .connectionConfig(MILVUS.connectionConfig().build())
+                                .postsCollection(posts)
+                                .usersCollection(users)
+                                .vectorDimension(DIMENSION)
+                                .build());
+        env.execute("milvus-stored-vectors-itcase");
+
+        MilvusStoredVectors stored = new MilvusStoredVectors(MILVUS.connectionConfig().build(), posts, users);
+        try (StoredVectors.Reader reader = stored.open()) {
+            assertThat(reader.find(EntityType.POST, 11, post.textHash, SyncActions.MODEL, DIMENSION).get(30, TimeUnit.SECONDS))
+                    .containsExactly(post.vector);
+            assertThat(reader.find(EntityType.USER, 12, user.textHash, SyncActions.MODEL, DIMENSION).get(30, TimeUnit.SECONDS))
+                    .containsExactly(user.vector);
+
+            // Another text, another model, another width, or no row: the model must run.
+            assertThat(reader.find(EntityType.POST, 11, user.textHash, SyncActions.MODEL, DIMENSION).get(30, TimeUnit.SECONDS))
+                    .isNull();
+            assertThat(reader.find(EntityType.POST, 11, post.textHash, "other-model", DIMENSION).get(30, TimeUnit.SECONDS))
+                    .isNull();
+            assertThat(reader.find(EntityType.POST, 11, post.textHash, SyncActions.MODEL, 8).get(30, TimeUnit.SECONDS))
+                    .isNull();
+            assertThat(reader.find(EntityType.POST, 99, post.textHash, SyncActions.MODEL, DIMENSION).get(30, TimeUnit.SECONDS))
+                    .isNull();
+            assertThat(reader.lookups()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void storedVectorLookupOfAMissingCollectionFallsBackToTheModel() throws Exception {
+        MilvusStoredVectors stored =
+                new MilvusStoredVectors(MILVUS.connectionConfig().build(), "no_such_posts", "no_such_users");
+        try (StoredVectors.Reader reader = stored.open()) {
+            assertThat(reader.find(EntityType.POST, 1, "0".repeat(64), SyncActions.MODEL, DIMENSION).get(60, TimeUnit.SECONDS))
+                    .isNull();
+        }
     }
 
     private static List<Long> queryIds(String collection) {

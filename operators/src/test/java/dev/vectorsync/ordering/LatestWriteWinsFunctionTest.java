@@ -39,6 +39,50 @@ class LatestWriteWinsFunctionTest {
     }
 
     @Test
+    void unchangedTextMayReuseTheStoredVector() throws Exception {
+        ChangeEvent insert = post(1, ChangeOperation.INSERT, 1, "approved");
+        ChangeEvent priceOnly = post(1, ChangeOperation.UPDATE, 2, "approved");
+        priceOnly.post.title = insert.post.title;
+        priceOnly.post.price = 9_000_000L;
+        ChangeEvent newTitle = post(1, ChangeOperation.UPDATE, 3, "approved");
+
+        process(insert);
+        process(priceOnly);
+        process(newTitle);
+
+        assertThat(output()).extracting(action -> action.mayReuseStoredVector).containsExactly(false, true, false);
+        assertThat(output().get(1).textHash).isEqualTo(output().get(0).textHash);
+    }
+
+    @Test
+    void updateOfAnUnknownRowMayReuseButAnInsertMayNot() throws Exception {
+        // Rows written before this job's state existed (a backfill, an older savepoint) are in
+        // Milvus already; a new row is not.
+        process(post(1, ChangeOperation.UPDATE, 1, "approved"));
+        process(post(2, ChangeOperation.UPSERT, 1, "approved"));
+        process(post(3, ChangeOperation.INSERT, 1, "approved"));
+
+        assertThat(output()).extracting(action -> action.mayReuseStoredVector).containsExactly(true, true, false);
+    }
+
+    @Test
+    void deleteForgetsTheTextHash() throws Exception {
+        ChangeEvent insert = post(1, ChangeOperation.INSERT, 1, "approved");
+        ChangeEvent hidden = post(1, ChangeOperation.UPDATE, 2, "hidden");
+        hidden.post.title = insert.post.title;
+        ChangeEvent shownAgain = post(1, ChangeOperation.INSERT, 3, "approved");
+        shownAgain.post.title = insert.post.title;
+
+        process(insert);
+        process(hidden);
+        process(shownAgain);
+
+        assertThat(output()).extracting(action -> action.type)
+                .containsExactly(SyncActionType.UPSERT, SyncActionType.DELETE, SyncActionType.UPSERT);
+        assertThat(output().get(2).mayReuseStoredVector).isFalse();
+    }
+
+    @Test
     void outOfOrderVersionsEndAtNewest() throws Exception {
         process(post(1, ChangeOperation.INSERT, 3, "approved"));
         process(post(1, ChangeOperation.UPDATE, 1, "approved"));

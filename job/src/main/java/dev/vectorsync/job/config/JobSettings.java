@@ -185,6 +185,7 @@ public final class JobSettings {
         positive(config, EMBEDDING_MAX_ATTEMPTS, problems);
         positive(config, EMBEDDING_CAPACITY, problems);
         notNegative(config, INTRA_OP_THREADS, problems);
+        notNegative(config, RECENT_VECTORS, problems);
         notNegative(config, DEVICE_ID, problems);
 
         int maxLength = config.get(MAX_SEQUENCE_LENGTH);

@@ -426,6 +426,25 @@ public final class VectorSyncOptions {
                                     + " twice embedding.batch-size keeps batches full without long"
                                     + " queues.");
 
+    public static final ConfigOption<Boolean> REUSE_STORED_VECTORS =
+            ConfigOptions.key("embedding.reuse-stored-vectors")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Before embedding a text that a row already had, read the vector stored"
+                                    + " with the same text hash and model from Milvus, and call the"
+                                    + " model only when there is none.");
+
+    public static final ConfigOption<Integer> RECENT_VECTORS =
+            ConfigOptions.key("embedding.recent-vectors")
+                    .intType()
+                    .defaultValue(10_000)
+                    .withDescription(
+                            "Rows per subtask of the embedding step whose last vector is kept in"
+                                    + " memory, so that a write with unchanged text needs neither"
+                                    + " the model nor a Milvus read; 0 keeps none. Costs about 4"
+                                    + " bytes per dimension per row.");
+
     // ----- Milvus -----------------------------------------------------------------------------
 
     public static final ConfigOption<String> MILVUS_URI =

@@ -17,6 +17,7 @@ import dev.vectorsync.job.config.SourceType;
 import dev.vectorsync.job.config.VectorSyncOptions.StartPosition;
 import dev.vectorsync.milvus.MilvusConnectionConfig;
 import dev.vectorsync.milvus.MilvusSink;
+import dev.vectorsync.milvus.MilvusStoredVectors;
 import dev.vectorsync.ordering.LatestWriteWinsFunction;
 import dev.vectorsync.ordering.StaleResultGuard;
 import dev.vectorsync.redis.RedisConnectionConfig;
@@ -118,7 +119,15 @@ public final class SyncPipeline {
         DataStream<SyncAction> embedded =
                 AsyncDataStream.unorderedWait(
                                 actions,
-                                new EmbeddingAsyncFunction(embedding),
+                                new EmbeddingAsyncFunction(
+                                        embedding,
+                                        settings.get(REUSE_STORED_VECTORS)
+                                                ? new MilvusStoredVectors(
+                                                        milvus,
+                                                        settings.get(POSTS_COLLECTION),
+                                                        settings.get(USERS_COLLECTION))
+                                                : null,
+                                        settings.get(RECENT_VECTORS)),
                                 asyncTimeout(embedding).toMillis(),
                                 TimeUnit.MILLISECONDS,
                                 settings.get(EMBEDDING_CAPACITY))

@@ -119,6 +119,9 @@ public final class ChangeEventDeserializer implements DebeziumDeserializationSch
     private ChangeOperation operation(String op) throws InvalidEventException {
         switch (op) {
             case "r":
+                // A snapshot row may already be in Milvus (from a backfill or an earlier run), so it
+                // is an upsert: the embedding step then looks for its stored vector first.
+                return ChangeOperation.UPSERT;
             case "c":
                 return ChangeOperation.INSERT;
             case "u":

@@ -93,7 +93,7 @@ class ChangeEventDeserializerTest {
     void snapshotReadHasZeroVersion() {
         ChangeEvent event = single(SqlServerRecords.read(row(ROW, 7, "Căn hộ mini", "approved", "3000000")));
 
-        assertThat(event.operation).isEqualTo(ChangeOperation.INSERT);
+        assertThat(event.operation).isEqualTo(ChangeOperation.UPSERT);
         assertThat(event.version).isEqualTo(new ChangeVersion(0, 0, 0));
         assertThat(event.sourcePosition).isEqualTo("snapshot");
         assertThat(event.version.compareTo(ChangePositions.sqlServer("00000000:00000000:0001",

@@ -1,0 +1,40 @@
+package dev.vectorsync.embedding;
+
+import dev.vectorsync.event.EntityType;
+
+import org.apache.flink.annotation.PublicEvolving;
+
+import java.io.Serializable;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where the embedding step finds the vector a row already has, so that a write whose text did not
+ * change needs no model call. The vector store itself (Milvus) is the natural place: it keeps, next
+ * to each vector, the hash of the text and the model that produced it.
+ *
+ * <p>Serializable, because it travels with the job graph; {@link #open()} runs on the TaskManager.
+ */
+@PublicEvolving
+public interface StoredVectors extends Serializable {
+
+    /** Opens a reader for one subtask; called in {@code open()} of the embedding function. */
+    Reader open();
+
+    /** Looks up stored vectors; thread-safe. */
+    interface Reader extends AutoCloseable {
+
+        /**
+         * Completes with the stored vector of the row {@code (type, id)} when the store holds one
+         * whose text hash, model and dimension equal the arguments, and with null otherwise:
+         * when the row is missing, differs, or the lookup failed (a failure is the reader's to
+         * log). Never completes exceptionally, so a caller falls back to the model on null.
+         */
+        CompletableFuture<float[]> find(EntityType type, long id, String textHash, String modelId, int dimension);
+
+        /** Lookups answered from the store so far, found or not. */
+        long lookups();
+
+        @Override
+        void close();
+    }
+}
