@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * Builder of {@link MilvusSink}. Required: {@link #connectionConfig} and {@link #vectorDimension}.
  * Defaults: collections {@code posts_hybrid} and {@code users}, at most 500 buffered actions, a
- * max buffer delay of 200 ms, and the schema check enabled.
+ * max buffer delay of 20 ms, and the schema check enabled.
  */
 @PublicEvolving
 public final class MilvusSinkBuilder {
@@ -17,7 +17,7 @@ public final class MilvusSinkBuilder {
     private String usersCollection = CollectionSchemas.DEFAULT_USERS_COLLECTION;
     private int vectorDimension;
     private int maxBufferedActions = 500;
-    private Duration maxBufferDelay = Duration.ofMillis(200);
+    private Duration maxBufferDelay = Duration.ofMillis(20);
     private boolean schemaCheckEnabled = true;
 
     MilvusSinkBuilder() {}

@@ -22,7 +22,7 @@ class JobConfigLoaderTest {
 
         assertThat(settings.mode()).isEqualTo(JobMode.STREAM);
         assertThat(settings.get(VectorSyncOptions.POST_STREAM)).isEqualTo("post-sync");
-        assertThat(settings.get(VectorSyncOptions.SINK_MAX_DELAY)).isEqualTo(Duration.ofMillis(200));
+        assertThat(settings.get(VectorSyncOptions.SINK_MAX_DELAY)).isEqualTo(Duration.ofMillis(20));
         assertThat(settings.get(VectorSyncOptions.PUBLISHABLE_STATUSES))
                 .containsExactly("approved", "active");
         assertThat(settings.get(VectorSyncOptions.DIMENSION)).isNull();
@@ -141,7 +141,7 @@ class JobConfigLoaderTest {
     void usageListsOptionsWithDefaults() {
         String usage = JobConfigLoader.usage();
 
-        assertThat(usage).contains("--sink.max-buffer-delay (default: 200 ms)");
+        assertThat(usage).contains("--sink.max-buffer-delay (default: 20 ms)");
         assertThat(usage).contains("--embedding.dimension (default: unset)");
         assertThat(JobConfigLoader.isHelpRequest(new String[] {"--redis.port", "1", "--help"})).isTrue();
     }
