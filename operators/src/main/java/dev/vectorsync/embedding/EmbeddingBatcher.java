@@ -10,13 +10,15 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Collects texts from any number of threads into batches for one {@link EmbeddingModel}.
  *
- * <p>One worker thread takes the first waiting request, then waits at most {@code maxBatchWait} for
+ * <p>Two threads share the work. The collector takes the first waiting request, prepares it
+ * ({@link EmbeddingModel#prepare}: tokenisation) and waits at most {@code maxBatchWait} for
  * more, up to {@code maxBatchSize} texts, and calls the model once for all of them. So a request
  * waits at most {@code maxBatchWait} plus the model calls queued before it. Requests whose future
  * is already complete (for example timed out by the caller) are skipped. When a model call fails,
@@ -28,8 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * so a caller's timeout does not fail the others; the request is skipped only when every caller's
  * future is complete.
  *
- * <p>{@link #submit} is thread-safe and never waits for the model. {@link #close()} stops the
- * worker after the current model call and completes all pending futures exceptionally.
+ * <p>While the model thread is still busy with the previous batch, the collector goes on adding and
+ * preparing requests until the batch is full, so that batches are as large as with one thread and
+ * tokenisation never holds up the model. A text that fails to prepare fails alone.
+ *
+ * <p>{@link #submit} is thread-safe and never waits for the model. {@link #close()} stops both
+ * threads after the current model call and completes all pending futures exceptionally.
  */
 @Internal
 public final class EmbeddingBatcher implements AutoCloseable {
@@ -53,7 +59,14 @@ public final class EmbeddingBatcher implements AutoCloseable {
     private final BatchListener listener;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Object submitLock = new Object();
+
+    /** How often the collector offers a waiting batch again while the model thread is busy. */
+    private static final long HANDOFF_POLL_MILLIS = 2;
+    private final Thread collector;
     private final Thread worker;
+
+    /** The collector hands a prepared batch to the model thread only when that thread waits for one. */
+    private final SynchronousQueue<List<Request>> handoff = new SynchronousQueue<>();
 
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong texts = new AtomicLong();
@@ -81,8 +94,11 @@ public final class EmbeddingBatcher implements AutoCloseable {
         this.maxBatchSize = maxBatchSize;
         this.maxBatchWaitNanos = maxBatchWait.toNanos();
         this.listener = listener;
+        this.collector = new Thread(this::runCollector, "embedding-collector-" + model.modelId());
+        this.collector.setDaemon(true);
         this.worker = new Thread(this::runWorker, "embedding-batcher-" + model.modelId());
         this.worker.setDaemon(true);
+        this.collector.start();
         this.worker.start();
     }
 
@@ -159,8 +175,10 @@ public final class EmbeddingBatcher implements AutoCloseable {
             }
             closed = true;
         }
+        collector.interrupt();
         worker.interrupt();
         try {
+            collector.join();
             worker.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -181,16 +199,26 @@ public final class EmbeddingBatcher implements AutoCloseable {
     }
 
     private void runWorker() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                embedBatch(handoff.take());
+            }
+        } catch (InterruptedException e) {
+            // close() asked the thread to stop after the current model call.
+        }
+    }
+
+    private void runCollector() {
         List<Request> batch = new ArrayList<>(maxBatchSize);
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 collectBatch(batch);
-                embedBatch(batch);
-                batch.clear();
+                handOff(batch);
+                batch = new ArrayList<>(maxBatchSize);
             }
         } catch (InterruptedException e) {
-            // close() asked the worker to stop; requests of the batch being collected are failed
-            // here, and queued ones by close().
+            // close() asked the collector to stop; requests of the batch being collected are
+            // failed here, and queued ones by close().
             for (Request request : batch) {
                 fail(request, closedException());
             }
@@ -211,7 +239,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
                 if (!batch.isEmpty()) {
                     return;
                 }
-                // Every request so far was already complete; start over with a fresh wait.
+                // Every request so far was already complete or failed; start over.
                 addIfPending(batch, queue.take());
                 deadline = System.nanoTime() + maxBatchWaitNanos;
                 continue;
@@ -220,29 +248,55 @@ public final class EmbeddingBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives the batch to the model thread as soon as it is free; until then keeps adding requests
+     * that arrive, up to a full batch.
+     */
+    private void handOff(List<Request> batch) throws InterruptedException {
+        while (batch.size() < maxBatchSize) {
+            if (handoff.offer(batch)) {
+                return;
+            }
+            Request next = queue.poll(HANDOFF_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            if (next != null) {
+                addIfPending(batch, next);
+            }
+        }
+        handoff.put(batch);
+    }
+
+    /** Adds the request, prepared, unless all its callers gave up or it fails to prepare. */
     private void addIfPending(List<Request> batch, Request request) {
         synchronized (submitLock) {
+            boolean wanted = false;
             for (CompletableFuture<float[]> caller : request.callers) {
-                if (!caller.isDone()) {
-                    batch.add(request);
-                    return;
-                }
+                wanted |= !caller.isDone();
             }
-            // Every caller gave up; a later identical text must queue a request of its own.
-            unfinished.remove(request.text, request);
+            if (!wanted) {
+                // Every caller gave up; a later identical text must queue a request of its own.
+                unfinished.remove(request.text, request);
+                return;
+            }
         }
+        try {
+            request.prepared = model.prepare(request.text);
+        } catch (RuntimeException e) {
+            fail(request, e);
+            return;
+        }
+        batch.add(request);
     }
 
     private void embedBatch(List<Request> batch) {
-        List<String> batchTexts = new ArrayList<>(batch.size());
+        List<EmbeddingModel.PreparedText> batchTexts = new ArrayList<>(batch.size());
         for (Request request : batch) {
-            batchTexts.add(request.text);
+            batchTexts.add(request.prepared);
         }
 
         long start = System.nanoTime();
         float[][] vectors;
         try {
-            vectors = model.embed(batchTexts);
+            vectors = model.embedPrepared(batchTexts);
         } catch (RuntimeException e) {
             record(batch.size(), System.nanoTime() - start, true);
             // Not logged here: the callers of the failed futures log and count it.
@@ -300,6 +354,8 @@ public final class EmbeddingBatcher implements AutoCloseable {
 
     private static final class Request {
         final String text;
+        /** Written by the collector before the handoff, read by the model thread after it. */
+        EmbeddingModel.PreparedText prepared;
         /** Guarded by {@link #submitLock}. */
         final List<CompletableFuture<float[]>> callers = new ArrayList<>(1);
 

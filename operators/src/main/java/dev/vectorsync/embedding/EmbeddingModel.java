@@ -23,6 +23,29 @@ public interface EmbeddingModel extends AutoCloseable {
      */
     float[][] embed(List<String> texts);
 
+    /**
+     * The part of embedding one text that needs no model call, tokenisation for example, so that
+     * {@link EmbeddingBatcher} can do it on another thread while the model runs. The default
+     * prepares nothing.
+     *
+     * @throws EmbeddingException when the text cannot be prepared; only this text fails then
+     */
+    default PreparedText prepare(String text) {
+        return new PreparedText(text);
+    }
+
+    /**
+     * Embeds texts made by {@link #prepare} of this model; the same result as {@link
+     * #embed(List)} of their texts.
+     */
+    default float[][] embedPrepared(List<PreparedText> texts) {
+        List<String> plain = new java.util.ArrayList<>(texts.size());
+        for (PreparedText text : texts) {
+            plain.add(text.text());
+        }
+        return embed(plain);
+    }
+
     /** Width of the returned vectors, after any cut to a configured dimension. */
     int dimension();
 
@@ -37,4 +60,17 @@ public interface EmbeddingModel extends AutoCloseable {
     /** Releases the session and tokenizer. */
     @Override
     void close();
+
+    /** A text and whatever {@link #prepare} computed for the model. */
+    class PreparedText {
+        private final String text;
+
+        public PreparedText(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+    }
 }

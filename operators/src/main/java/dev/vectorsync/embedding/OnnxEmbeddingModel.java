@@ -39,7 +39,8 @@ import java.util.TreeSet;
  * A BERT-style embedding model (BGE family) run by ONNX Runtime, with a Hugging Face tokenizer run
  * by DJL.
  *
- * <p>For each batch it tokenises all texts (truncated at {@code maxSequenceLength}), sorts them by
+ * <p>For each batch it tokenises all texts (truncated at {@code maxSequenceLength}; {@link
+ * #prepare} does this per text, on the batcher's other thread), sorts them by
  * token count and runs them in groups of at most {@code maxTokensPerRun} padded tokens, each group
  * padded to its longest text. It feeds {@code input_ids}, {@code attention_mask} and, only if the
  * graph declares it, {@code token_type_ids}; then takes the first-token (CLS) vector of the last
@@ -142,8 +143,44 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
             return new float[0][];
         }
 
-        Encoding[] encodings = tokenize(texts);
-        float[][] vectors = new float[texts.size()][];
+        return embedEncodings(tokenize(texts));
+    }
+
+    /** Tokenises one text, without padding; no ONNX Runtime call. */
+    @Override
+    public PreparedText prepare(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("text is null; pass an empty string instead");
+        }
+        try {
+            return new Tokenized(text, tokenizer.encode(text));
+        } catch (RuntimeException e) {
+            throw new EmbeddingException(
+                    "Failed to tokenize a text of " + text.length() + " characters for model "
+                            + config.modelId() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
+    public float[][] embedPrepared(List<PreparedText> texts) {
+        Encoding[] encodings = new Encoding[texts.size()];
+        for (int i = 0; i < encodings.length; i++) {
+            PreparedText text = texts.get(i);
+            encodings[i] = text instanceof Tokenized ? ((Tokenized) text).encoding : prepareEncoding(text.text());
+        }
+        return embedEncodings(encodings);
+    }
+
+    private Encoding prepareEncoding(String text) {
+        return ((Tokenized) prepare(text)).encoding;
+    }
+
+    private float[][] embedEncodings(Encoding[] encodings) {
+        float[][] vectors = new float[encodings.length][];
+        if (encodings.length == 0) {
+            return vectors;
+        }
         for (List<Integer> run : planRuns(encodings)) {
             float[][] pooled = runModel(encodings, run);
             for (int i = 0; i < run.size(); i++) {
@@ -151,6 +188,16 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
             }
         }
         return vectors;
+    }
+
+    /** A text with its encoding, not padded. */
+    private static final class Tokenized extends PreparedText {
+        final Encoding encoding;
+
+        Tokenized(String text, Encoding encoding) {
+            super(text);
+            this.encoding = encoding;
+        }
     }
 
     @Override
@@ -499,16 +546,18 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
             length = Math.max(length, tokenCount(encodings[index]));
         }
 
-        // The tokenizer padded to the longest text of the whole batch and pads on the right, so
-        // the first `length` positions of each text hold all its tokens.
+        // Encodings are either padded on the right to the longest text of their batch or not
+        // padded at all, so the first `length` positions hold all tokens of each text. Positions
+        // past an encoding's end stay 0 with attention mask 0, so the model ignores them.
         long[] ids = new long[rows * length];
         long[] mask = new long[rows * length];
         long[] types = new long[rows * length];
         for (int row = 0; row < rows; row++) {
             Encoding encoding = encodings[indices.get(row)];
-            System.arraycopy(encoding.getIds(), 0, ids, row * length, length);
-            System.arraycopy(encoding.getAttentionMask(), 0, mask, row * length, length);
-            System.arraycopy(encoding.getTypeIds(), 0, types, row * length, length);
+            int copied = Math.min(length, encoding.getIds().length);
+            System.arraycopy(encoding.getIds(), 0, ids, row * length, copied);
+            System.arraycopy(encoding.getAttentionMask(), 0, mask, row * length, copied);
+            System.arraycopy(encoding.getTypeIds(), 0, types, row * length, copied);
         }
 
         long[] shape = {rows, length};

@@ -110,6 +110,22 @@ class OnnxEmbeddingModelTest {
     }
 
     @Test
+    void textsPreparedOneByOneEmbedLikeABatch() {
+        // The batcher tokenises each text on its own, unpadded, then embeds them together.
+        List<EmbeddingModel.PreparedText> prepared = new java.util.ArrayList<>();
+        for (String text : MIXED_LENGTHS) {
+            prepared.add(model.prepare(text));
+        }
+
+        float[][] fromPrepared = model.embedPrepared(prepared);
+        float[][] batch = model.embed(MIXED_LENGTHS);
+
+        for (int i = 0; i < batch.length; i++) {
+            assertThat(fromPrepared[i]).as("text %d", i).containsExactly(batch[i], within(1e-5f));
+        }
+    }
+
+    @Test
     void vectorsHaveUnitLength() {
         for (float[] vector : model.embed(MIXED_LENGTHS)) {
             assertThat(norm(vector)).isCloseTo(1.0, within(1e-5));
