@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads a job's operator metrics through the REST API of the in-process cluster, the way an
@@ -17,6 +19,9 @@ import java.time.Duration;
  * job's objects.
  */
 final class JobMetrics {
+
+    /** Set as {@code metrics.fetcher.update-interval} of the in-process cluster. */
+    static final Duration FETCH_INTERVAL = Duration.ofMillis(500);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -32,19 +37,29 @@ final class JobMetrics {
     /**
      * Sums the metric whose id ends with {@code suffix} (for example {@code
      * .embedding.embeddedActions}) over all subtasks of the vertex whose name contains {@code
-     * vertexName}; 0 when the metric is not reported yet.
+     * vertexName}.
+     *
+     * @throws IllegalStateException when the vertex does not report such a metric
      */
     long sum(String vertexName, String suffix) throws IOException, InterruptedException {
         String vertex = vertexId(vertexName);
         String prefix = "/jobs/" + jobId + "/vertices/" + vertex + "/subtasks/metrics";
+        // The REST endpoint answers from a store that a request only schedules to refresh, so
+        // ask once, wait for the refresh, and read the answer of the second request.
+        get(prefix);
+        Thread.sleep(2 * FETCH_INTERVAL.toMillis() + 200);
         String metricId = null;
+        List<String> ids = new ArrayList<>();
         for (JsonNode metric : get(prefix)) {
+            ids.add(metric.path("id").asText());
             if (metric.path("id").asText().endsWith(suffix)) {
                 metricId = metric.path("id").asText();
             }
         }
         if (metricId == null) {
-            return 0;
+            throw new IllegalStateException(
+                    "vertex '" + vertexName + "' of job " + jobId + " reports no metric ending with " + suffix
+                            + "; it reports " + ids);
         }
         JsonNode values = get(prefix + "?get=" + metricId + "&agg=sum");
         return values.size() == 0 ? 0 : (long) values.get(0).path("sum").asDouble();
