@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * this subtask last produced for the row (kept for the {@code recentVectors} most recent rows)
  * reuses that vector. Otherwise, when {@link SyncAction#mayReuseStoredVector} is set and a {@link
  * StoredVectors} is configured, the vector stored with the same text hash, model and dimension is
- * reused. Only then is the model called; identical texts waiting for the model share one call
+ * reused. Only then is the model called, and identical texts waiting for the model share one call
  * ({@link EmbeddingBatcher}). A reused vector is always the model's output for the same text, so
  * the row written is the same as with a model call.
  *
@@ -108,8 +108,8 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
      * Creates the function for the ONNX model described by {@code config}.
      *
      * @param storedVectors where to look for the vector of an unchanged text before calling the
-     *     model; null for nowhere
-     * @param recentVectors rows per subtask whose last vector is kept in memory; 0 for none
+     *     model, or null for nowhere
+     * @param recentVectors rows per subtask whose last vector is kept in memory, 0 for none
      */
     public EmbeddingAsyncFunction(
             EmbeddingModelConfig config, StoredVectors storedVectors, int recentVectors) {
@@ -234,7 +234,7 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
                 .find(action.entityType, action.id, action.textHash, config.modelId(), lease.model().dimension())
                 .whenComplete(
                         (stored, error) -> {
-                            // The reader never fails a lookup; null means "not stored, embed".
+                            // The reader never fails a lookup: null means the model must run.
                             if (stored != null) {
                                 reuse(embedding, stored);
                             } else {

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A text identical to one that is queued or being embedded joins that request instead of
  * queuing again, so the model embeds it once: an edit that reaches the batcher while the same text
  * of an earlier write is still waiting costs no second model call. Each caller gets its own future,
- * so a caller's timeout does not fail the others; the request is skipped only when every caller's
+ * so a caller's timeout does not fail the others. The request is skipped only when every caller's
  * future is complete.
  *
  * <p>While the model thread is still busy with the previous batch, the collector goes on adding and
@@ -217,7 +217,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
                 batch = new ArrayList<>(maxBatchSize);
             }
         } catch (InterruptedException e) {
-            // close() asked the collector to stop; requests of the batch being collected are
+            // close() stopped the collector. Requests of the batch being collected are
             // failed here, and queued ones by close().
             for (Request request : batch) {
                 fail(request, closedException());
@@ -239,7 +239,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
                 if (!batch.isEmpty()) {
                     return;
                 }
-                // Every request so far was already complete or failed; start over.
+                // Every request so far was already complete or failed, so start over.
                 addIfPending(batch, queue.take());
                 deadline = System.nanoTime() + maxBatchWaitNanos;
                 continue;
@@ -249,7 +249,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
     }
 
     /**
-     * Gives the batch to the model thread as soon as it is free; until then keeps adding requests
+     * Gives the batch to the model thread as soon as it is free. Until then, keeps adding requests
      * that arrive, up to a full batch.
      */
     private void handOff(List<Request> batch) throws InterruptedException {
@@ -273,7 +273,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
                 wanted |= !caller.isDone();
             }
             if (!wanted) {
-                // Every caller gave up; a later identical text must queue a request of its own.
+                // Every caller gave up, so a later identical text must queue a request of its own.
                 unfinished.remove(request.text, request);
                 return;
             }

@@ -17,7 +17,7 @@ final class RecentVectors {
 
     private final Map<String, Entry> entries;
 
-    /** @param capacity rows kept; 0 keeps none */
+    /** @param capacity rows kept, 0 for none */
     RecentVectors(int capacity) {
         this.entries =
                 new LinkedHashMap<>(16, 0.75f, true) {
@@ -30,7 +30,7 @@ final class RecentVectors {
                 };
     }
 
-    /** Returns a copy of the vector of {@code key} when its text hash is {@code textHash}; else null. */
+    /** Returns a copy of the vector of {@code key} when its text hash is {@code textHash}, else null. */
     synchronized float[] get(String key, String textHash) {
         Entry entry = entries.get(key);
         return entry != null && entry.textHash.equals(textHash) ? entry.vector.clone() : null;

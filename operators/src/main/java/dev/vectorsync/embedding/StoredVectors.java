@@ -12,22 +12,22 @@ import java.util.concurrent.CompletableFuture;
  * change needs no model call. The vector store itself (Milvus) is the natural place: it keeps, next
  * to each vector, the hash of the text and the model that produced it.
  *
- * <p>Serializable, because it travels with the job graph; {@link #open()} runs on the TaskManager.
+ * <p>Serializable, because it travels with the job graph. {@link #open()} runs on the TaskManager.
  */
 @PublicEvolving
 public interface StoredVectors extends Serializable {
 
-    /** Opens a reader for one subtask; called in {@code open()} of the embedding function. */
+    /** Opens a reader for one subtask, from {@code open()} of the embedding function. */
     Reader open();
 
-    /** Looks up stored vectors; thread-safe. */
+    /** A thread-safe lookup of stored vectors. */
     interface Reader extends AutoCloseable {
 
         /**
-         * Completes with the stored vector of the row {@code (type, id)} when the store holds one
-         * whose text hash, model and dimension equal the arguments, and with null otherwise:
-         * when the row is missing, differs, or the lookup failed (a failure is the reader's to
-         * log). Never completes exceptionally, so a caller falls back to the model on null.
+         * Looks up the stored vector of the row {@code (type, id)}. The future completes with it
+         * when the stored text hash, model and dimension equal the arguments, and with null when
+         * the row is missing, differs, or the lookup failed (the reader logs failures). It never
+         * completes exceptionally, so a caller calls the model on null.
          */
         CompletableFuture<float[]> find(EntityType type, long id, String textHash, String modelId, int dimension);
 

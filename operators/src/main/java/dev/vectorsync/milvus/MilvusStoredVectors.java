@@ -22,13 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
- * Reads the vectors that the Milvus sink wrote, with the text hash, model and dimension stored
- * beside them ({@link BookkeepingFields}), for {@link StoredVectors}.
+ * Stored vectors read from the collections the Milvus sink writes, matched by the text hash, model
+ * and dimension stored in the same row ({@link BookkeepingFields}).
  *
  * <p>A reader runs one thread that takes all waiting lookups and sends one query per collection
- * ({@code id in [...]}, at most {@link #MAX_IDS_PER_QUERY} ids). Reads are at bounded consistency:
- * a row that the sink wrote a moment ago may not be seen yet, which costs a model call, never a
- * wrong vector, because a vector is only reused together with the text hash stored in the same row.
+ * ({@code id in [...]}, at most {@link #MAX_IDS_PER_QUERY} ids). Reads use bounded consistency, so
+ * a row that the sink wrote a moment ago may be missed. That costs a model call but never yields a
+ * wrong vector, because a vector is reused only with the text hash stored in its own row.
  */
 @PublicEvolving
 public final class MilvusStoredVectors implements StoredVectors {
@@ -101,7 +101,7 @@ public final class MilvusStoredVectors implements StoredVectors {
                 queue.drainTo(batch, MAX_IDS_PER_QUERY * 2 - 1);
                 Map<EntityType, List<Lookup>> byType =
                         batch.stream().collect(Collectors.groupingBy(lookup -> lookup.type));
-                byType.forEach(this::answer);
+                byType.forEach(this::resolve);
                 batch.clear();
             }
             List<Lookup> rest = new ArrayList<>();
@@ -109,14 +109,14 @@ public final class MilvusStoredVectors implements StoredVectors {
             rest.forEach(lookup -> lookup.result.complete(null));
         }
 
-        private void answer(EntityType type, List<Lookup> lookups) {
+        private void resolve(EntityType type, List<Lookup> lookups) {
             for (int from = 0; from < lookups.size(); from += MAX_IDS_PER_QUERY) {
                 List<Lookup> chunk = lookups.subList(from, Math.min(lookups.size(), from + MAX_IDS_PER_QUERY));
                 Map<Long, Map<String, Object>> rows;
                 try {
                     rows = query(type, chunk);
                 } catch (RuntimeException e) {
-                    logFailure(type, chunk.size(), e);
+                    logFailure(type, chunk, e);
                     chunk.forEach(lookup -> lookup.result.complete(null));
                     continue;
                 }
@@ -171,17 +171,19 @@ public final class MilvusStoredVectors implements StoredVectors {
             return vector;
         }
 
-        /** At most one line per 10 s: the lookups fall back to the model, so this is not an error. */
-        private void logFailure(EntityType type, int size, RuntimeException e) {
+        /** Logs at most one line per 10 s, as a warning, because the lookups fall back to the model. */
+        private void logFailure(EntityType type, List<Lookup> chunk, RuntimeException e) {
             long now = System.currentTimeMillis();
             if (now - lastFailureLog < 10_000) {
                 return;
             }
             lastFailureLog = now;
             LOG.warn(
-                    "Could not read {} stored vectors from Milvus collection {}; those rows are embedded"
-                            + " again instead: {}",
-                    size,
+                    "Failed to read {} stored vectors (ids {}..{}) from Milvus collection {}, so the"
+                            + " model embeds those rows again: {}",
+                    chunk.size(),
+                    chunk.get(0).id,
+                    chunk.get(chunk.size() - 1).id,
                     collection(type),
                     e.toString());
         }

@@ -184,7 +184,7 @@ class EmbeddingBatcherTest {
     }
 
     @Test
-    void identicalTextsWaitingOrRunningShareOneModelCall() throws Exception {
+    void identicalUnfinishedTextsShareModelCall() throws Exception {
         RecordingModel model = new RecordingModel("recording");
         EmbeddingBatcher batcher = start(model, 4, NEVER);
         CountDownLatch entered = model.closeGate();
@@ -219,7 +219,7 @@ class EmbeddingBatcherTest {
     }
 
     @Test
-    void callerThatGivesUpDoesNotFailTheOneThatJoined() throws Exception {
+    void abandonedCallerLeavesJoinedCallerServed() throws Exception {
         RecordingModel model = new RecordingModel("recording");
         EmbeddingBatcher batcher = start(model, 1, NEVER);
         CountDownLatch entered = model.closeGate();

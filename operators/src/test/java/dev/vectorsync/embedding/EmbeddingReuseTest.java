@@ -48,7 +48,7 @@ class EmbeddingReuseTest {
     }
 
     @Test
-    void unchangedTextReusesTheRecentVectorOfTheRow() throws Exception {
+    void unchangedTextReusesRecentVector() throws Exception {
         EmbeddingAsyncFunction function = open("recent", null, 100);
 
         SyncAction first = embed(function, upsert(1, 1, "Phòng trọ Quận 7", false));
@@ -66,7 +66,7 @@ class EmbeddingReuseTest {
     }
 
     @Test
-    void storedVectorIsReusedOnlyWhenLatestWriteWinsAllowsIt() throws Exception {
+    void storedVectorReusedOnlyWhenFlagged() throws Exception {
         EmbeddingAsyncFunction function = open("stored", new MapStoredVectors(), 0);
         float[] stored = {0.5f, 0.5f, 0.5f, 0.5f};
         STORE.put(key(EntityType.POST, 7, EmbeddingTexts.sha256Hex("Căn hộ mini"), "stored"), stored);
@@ -82,7 +82,7 @@ class EmbeddingReuseTest {
     }
 
     @Test
-    void missingStoredVectorFallsBackToTheModel() throws Exception {
+    void missingStoredVectorCallsModel() throws Exception {
         EmbeddingAsyncFunction function = open("not-stored", new MapStoredVectors(), 0);
 
         SyncAction action = embed(function, upsert(8, 2, "Nhà nguyên căn", true));
@@ -93,7 +93,7 @@ class EmbeddingReuseTest {
     }
 
     @Test
-    void recentVectorsAreNotKeptWhenTurnedOff() throws Exception {
+    void zeroRecentVectorsKeepsNone() throws Exception {
         EmbeddingAsyncFunction function = open("no-memory", null, 0);
 
         embed(function, upsert(1, 1, "Ký túc xá", false));
@@ -156,7 +156,7 @@ class EmbeddingReuseTest {
         return type + ":" + id + ":" + textHash + ":" + modelId;
     }
 
-    /** Answers lookups from {@link #STORE}; the dimension must be the test model's. */
+    /** Returns vectors from {@link #STORE} whose length equals the requested dimension. */
     private static final class MapStoredVectors implements StoredVectors {
         private static final long serialVersionUID = 1L;
 

@@ -110,7 +110,7 @@ class OnnxEmbeddingModelTest {
     }
 
     @Test
-    void textsPreparedOneByOneEmbedLikeABatch() {
+    void preparedTextsEmbedLikeBatch() {
         // The batcher tokenises each text on its own, unpadded, then embeds them together.
         List<EmbeddingModel.PreparedText> prepared = new java.util.ArrayList<>();
         for (String text : MIXED_LENGTHS) {

@@ -71,7 +71,7 @@ class MilvusSinkITCase {
     }
 
     @Test
-    void storedVectorsAreFoundOnlyForTheSameTextHashModelAndDimension() throws Exception {
+    void storedVectorNeedsSameHashModelDimension() throws Exception {
         String suffix = UUID.randomUUID().toString().replace("-", "");
         String posts = "posts_" + suffix;
         String users = "users_" + suffix;
@@ -111,7 +111,7 @@ class MilvusSinkITCase {
     }
 
     @Test
-    void storedVectorLookupOfAMissingCollectionFallsBackToTheModel() throws Exception {
+    void missingCollectionYieldsNoStoredVector() throws Exception {
         MilvusStoredVectors stored =
                 new MilvusStoredVectors(MILVUS.connectionConfig().build(), "no_such_posts", "no_such_users");
         try (StoredVectors.Reader reader = stored.open()) {

@@ -39,7 +39,7 @@ class LatestWriteWinsFunctionTest {
     }
 
     @Test
-    void unchangedTextMayReuseTheStoredVector() throws Exception {
+    void unchangedTextMayReuseVector() throws Exception {
         ChangeEvent insert = post(1, ChangeOperation.INSERT, 1, "approved");
         ChangeEvent priceOnly = post(1, ChangeOperation.UPDATE, 2, "approved");
         priceOnly.post.title = insert.post.title;
@@ -55,7 +55,7 @@ class LatestWriteWinsFunctionTest {
     }
 
     @Test
-    void updateOfAnUnknownRowMayReuseButAnInsertMayNot() throws Exception {
+    void unknownRowUpdateMayReuseVector() throws Exception {
         // Rows written before this job's state existed (a backfill, an older savepoint) are in
         // Milvus already; a new row is not.
         process(post(1, ChangeOperation.UPDATE, 1, "approved"));
@@ -66,7 +66,7 @@ class LatestWriteWinsFunctionTest {
     }
 
     @Test
-    void deleteForgetsTheTextHash() throws Exception {
+    void deleteForgetsTextHash() throws Exception {
         ChangeEvent insert = post(1, ChangeOperation.INSERT, 1, "approved");
         ChangeEvent hidden = post(1, ChangeOperation.UPDATE, 2, "hidden");
         hidden.post.title = insert.post.title;

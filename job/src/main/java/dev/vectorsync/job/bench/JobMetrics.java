@@ -44,8 +44,8 @@ final class JobMetrics {
     long sum(String vertexName, String suffix) throws IOException, InterruptedException {
         String vertex = vertexId(vertexName);
         String prefix = "/jobs/" + jobId + "/vertices/" + vertex + "/subtasks/metrics";
-        // The REST endpoint answers from a store that a request only schedules to refresh, so
-        // ask once, wait for the refresh, and read the answer of the second request.
+        // The REST endpoint returns values from a store that each request schedules to refresh,
+        // so the first request triggers the refresh and the second one reads its result.
         get(prefix);
         Thread.sleep(2 * FETCH_INTERVAL.toMillis() + 200);
         String metricId = null;

@@ -56,11 +56,11 @@ import static dev.vectorsync.job.config.VectorSyncOptions.*;
  * <ol>
  *   <li>the model limit: ONNX Runtime alone embedding the texts of the insert events, in batches of
  *       {@code embedding.batch-size}, one batch after another;
- *   <li>pipeline throughput: the insert events are already in the stream when the job starts; rows
- *       per second from the first to the last row in Milvus, and its ratio to 1;
- *   <li>edit to searchable: edits that change the title, at a steady rate; for each, the time from
+ *   <li>pipeline throughput: with the insert events already in the stream when the job starts,
+ *       rows per second from the first to the last row in Milvus, and its ratio to 1;
+ *   <li>edit to searchable: edits that change the title, at a steady rate, and for each the time from
  *       just before XADD until an independent Milvus reader sees the new version;
- *   <li>unchanged text: price-only updates of existing posts; model calls (the job's {@code
+ *   <li>unchanged text: price-only updates of existing posts, with the model calls (the job's {@code
  *       embeddedActions} metric) and updates per second.
  * </ol>
  *
