@@ -1,5 +1,7 @@
 package dev.vectorsync.job.config;
 
+import dev.vectorsync.source.cdc.startup.StartupLsn;
+
 import org.apache.flink.configuration.Configuration;
 
 import java.time.DateTimeException;
@@ -29,6 +31,7 @@ final class SourceChecks {
             problems.add(CDC_STARTUP_MODE.key() + " COMMITTED_OFFSET works only with " + SOURCE_TYPE.key()
                     + " postgres-cdc; use INITIAL or LATEST for " + type.key());
         }
+        checkStartupLsn(config, type, problems);
         if (config.get(CDC_SPLIT_SIZE) <= 0) {
             problems.add(CDC_SPLIT_SIZE.key() + " must be positive, was " + config.get(CDC_SPLIT_SIZE));
         }
@@ -58,6 +61,40 @@ final class SourceChecks {
             problems.add("--mode backfill reads the database over JDBC: set " + BACKFILL_JDBC_URL.key()
                     + ", or set " + SOURCE_TYPE.key() + " to sqlserver-cdc or postgres-cdc with the"
                     + " source.cdc.* connection options");
+        }
+    }
+
+    /** Checks that {@code source.cdc.startup-lsn} is set exactly with mode LSN, in the source's form. */
+    private static void checkStartupLsn(Configuration config, SourceType type, List<String> problems) {
+        boolean lsnMode = config.get(CDC_STARTUP_MODE) == CdcStartupMode.LSN;
+        String lsn = config.get(CDC_STARTUP_LSN);
+        if (!lsnMode) {
+            if (lsn != null) {
+                problems.add(CDC_STARTUP_LSN.key() + " is set to '" + lsn + "' but " + CDC_STARTUP_MODE.key()
+                        + " is " + config.get(CDC_STARTUP_MODE) + "; set " + CDC_STARTUP_MODE.key()
+                        + " LSN to start there, or remove " + CDC_STARTUP_LSN.key());
+            }
+            return;
+        }
+        if (!type.isDatabase()) {
+            problems.add(CDC_STARTUP_MODE.key() + " LSN works only with " + SOURCE_TYPE.key()
+                    + " sqlserver-cdc or postgres-cdc, was " + type.key());
+            return;
+        }
+        String forms = type == SourceType.SQLSERVER_CDC ? StartupLsn.SQLSERVER_FORMS : StartupLsn.POSTGRES_FORMS;
+        if (lsn == null) {
+            problems.add(CDC_STARTUP_MODE.key() + " LSN needs " + CDC_STARTUP_LSN.key() + ", the LSN to start"
+                    + " after, for example " + forms);
+            return;
+        }
+        try {
+            if (type == SourceType.SQLSERVER_CDC) {
+                StartupLsn.sqlServer(lsn);
+            } else {
+                StartupLsn.postgres(lsn);
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(CDC_STARTUP_LSN.key() + " is an " + e.getMessage());
         }
     }
 

@@ -226,9 +226,21 @@ public final class VectorSyncOptions {
                     .withDescription(
                             "Where a CDC source starts when no checkpoint exists: INITIAL (snapshot of"
                                     + " both tables, then the change log), LATEST (changes from now"
-                                    + " on) or COMMITTED_OFFSET (Postgres only: from the replication"
-                                    + " slot's confirmed position, the handover after a backfill). A"
+                                    + " on), LSN (changes after source.cdc.startup-lsn, no snapshot:"
+                                    + " the handover after a backfill) or COMMITTED_OFFSET (Postgres"
+                                    + " only: from the replication slot's confirmed position). A"
                                     + " restored job always resumes at the position in its checkpoint.");
+
+    public static final ConfigOption<String> CDC_STARTUP_LSN =
+            ConfigOptions.key("source.cdc.startup-lsn")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "With source.cdc.startup-mode LSN: the log sequence number to start from,"
+                                    + " as the database prints it. SQL Server: 0000002a:00000f10:0003 or"
+                                    + " 0x0000002A00000F100003 (sys.fn_cdc_get_max_lsn()); changes"
+                                    + " committed after it are read. Postgres: 0/16B3748"
+                                    + " (pg_current_wal_lsn()); changes committed at or after it are read.");
 
     public static final ConfigOption<Integer> CDC_SPLIT_SIZE =
             ConfigOptions.key("source.cdc.split-size")
@@ -515,6 +527,7 @@ public final class VectorSyncOptions {
     public enum CdcStartupMode {
         INITIAL,
         LATEST,
+        LSN,
         COMMITTED_OFFSET
     }
 

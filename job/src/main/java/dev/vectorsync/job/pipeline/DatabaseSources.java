@@ -9,11 +9,18 @@ import dev.vectorsync.source.cdc.ChangeEventDeserializer;
 import dev.vectorsync.source.cdc.ChangeLog;
 import dev.vectorsync.source.cdc.SourceTable;
 import dev.vectorsync.source.jdbc.JdbcBackfillSourceFactory;
+import dev.vectorsync.source.cdc.startup.PostgresLsnStartSource;
+import dev.vectorsync.source.cdc.startup.SqlServerLsnStartSource;
+import dev.vectorsync.source.cdc.startup.StartupLsn;
 import dev.vectorsync.source.jdbc.TableColumnsCheck;
 
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.cdc.connectors.base.options.StartupOptions;
 import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder;
 import org.apache.flink.cdc.connectors.sqlserver.source.SqlServerSourceBuilder;
+import org.apache.flink.cdc.connectors.sqlserver.source.config.SqlServerSourceConfigFactory;
+import org.apache.flink.cdc.connectors.sqlserver.source.dialect.SqlServerDialect;
+import org.apache.flink.cdc.connectors.sqlserver.source.offset.LsnFactory;
 import org.apache.flink.api.connector.source.Source;
 import dev.vectorsync.event.ChangeEvent;
 
@@ -95,50 +102,89 @@ public final class DatabaseSources {
         }
     }
 
-    /** Builds the incremental-snapshot CDC source of {@code source.type}. */
+    /**
+     * Builds the incremental-snapshot CDC source of {@code source.type}; with startup mode LSN, a
+     * source that streams from {@code source.cdc.startup-lsn} with no snapshot.
+     */
     public Source<ChangeEvent, ?, ?> cdcSource() {
-        SourceType type = settings.sourceType();
-        String zone = settings.get(CDC_SERVER_TIME_ZONE);
-        String[] tableNames = tables().stream().map(SourceTable::qualifiedName).toArray(String[]::new);
-        if (type == SourceType.SQLSERVER_CDC) {
-            return new SqlServerSourceBuilder<ChangeEvent>()
-                    .hostname(settings.get(CDC_HOSTNAME))
-                    .port(port(type))
-                    .databaseList(settings.get(CDC_DATABASE))
-                    .tableList(tableNames)
-                    .username(settings.get(CDC_USERNAME))
-                    .password(password())
-                    .serverTimeZone(zone)
-                    .splitSize(settings.get(CDC_SPLIT_SIZE))
-                    .startupOptions(startupOptions())
-                    .deserializer(new ChangeEventDeserializer(ChangeLog.SQLSERVER, tables(), zone))
-                    .build();
+        if (settings.sourceType() == SourceType.SQLSERVER_CDC) {
+            return sqlServerSource();
         }
+        return postgresSource();
+    }
+
+    /**
+     * Builds the SQL Server source from its config factory, as {@code SqlServerSourceBuilder#build}
+     * does, because that builder does not hand out its factory and the LSN source needs it.
+     */
+    private Source<ChangeEvent, ?, ?> sqlServerSource() {
+        SqlServerSourceConfigFactory config = sqlServerConfig();
+        ChangeEventDeserializer deserializer = deserializer(ChangeLog.SQLSERVER);
+        if (settings.get(CDC_STARTUP_MODE) == CdcStartupMode.LSN) {
+            return new SqlServerLsnStartSource<>(
+                    config, deserializer, StartupLsn.sqlServer(settings.get(CDC_STARTUP_LSN)));
+        }
+        return new SqlServerSourceBuilder.SqlServerIncrementalSource<>(
+                config, deserializer, new LsnFactory(), new SqlServerDialect(config.create(0)));
+    }
+
+    @VisibleForTesting
+    SqlServerSourceConfigFactory sqlServerConfig() {
+        SqlServerSourceConfigFactory config = new SqlServerSourceConfigFactory();
+        config.hostname(settings.get(CDC_HOSTNAME))
+                .port(port(SourceType.SQLSERVER_CDC))
+                .databaseList(settings.get(CDC_DATABASE))
+                .tableList(tableNames())
+                .username(settings.get(CDC_USERNAME))
+                .password(password())
+                .serverTimeZone(settings.get(CDC_SERVER_TIME_ZONE))
+                .splitSize(settings.get(CDC_SPLIT_SIZE))
+                .startupOptions(startupOptions());
+        return config;
+    }
+
+    private Source<ChangeEvent, ?, ?> postgresSource() {
         Properties debezium = new Properties();
         debezium.setProperty("publication.name", settings.get(CDC_PUBLICATION_NAME));
         debezium.setProperty("publication.autocreate.mode", "disabled");
-        return PostgresSourceBuilder.PostgresIncrementalSource.<ChangeEvent>builder()
-                .hostname(settings.get(CDC_HOSTNAME))
-                .port(port(type))
-                .database(settings.get(CDC_DATABASE))
-                .schemaList(tables().stream().map(SourceTable::schema).distinct().toArray(String[]::new))
-                .tableList(tableNames)
-                .username(settings.get(CDC_USERNAME))
-                .password(password())
-                .slotName(settings.get(CDC_SLOT_NAME))
-                .decodingPluginName("pgoutput")
-                .serverTimeZone(zone)
-                .splitSize(settings.get(CDC_SPLIT_SIZE))
-                .startupOptions(startupOptions())
-                .debeziumProperties(debezium)
-                .deserializer(new ChangeEventDeserializer(ChangeLog.POSTGRES, tables(), zone))
-                .build();
+        ChangeEventDeserializer deserializer = deserializer(ChangeLog.POSTGRES);
+        PostgresSourceBuilder<ChangeEvent> builder =
+                PostgresSourceBuilder.PostgresIncrementalSource.<ChangeEvent>builder()
+                        .hostname(settings.get(CDC_HOSTNAME))
+                        .port(port(SourceType.POSTGRES_CDC))
+                        .database(settings.get(CDC_DATABASE))
+                        .schemaList(tables().stream().map(SourceTable::schema).distinct().toArray(String[]::new))
+                        .tableList(tableNames())
+                        .username(settings.get(CDC_USERNAME))
+                        .password(password())
+                        .slotName(settings.get(CDC_SLOT_NAME))
+                        .decodingPluginName("pgoutput")
+                        .serverTimeZone(settings.get(CDC_SERVER_TIME_ZONE))
+                        .splitSize(settings.get(CDC_SPLIT_SIZE))
+                        .startupOptions(startupOptions())
+                        .debeziumProperties(debezium)
+                        .deserializer(deserializer);
+        if (settings.get(CDC_STARTUP_MODE) == CdcStartupMode.LSN) {
+            return new PostgresLsnStartSource<>(
+                    builder.getConfigFactory(), deserializer, StartupLsn.postgres(settings.get(CDC_STARTUP_LSN)));
+        }
+        return builder.build();
     }
 
+    private ChangeEventDeserializer deserializer(ChangeLog changeLog) {
+        return new ChangeEventDeserializer(changeLog, tables(), settings.get(CDC_SERVER_TIME_ZONE));
+    }
+
+    private String[] tableNames() {
+        return tables().stream().map(SourceTable::qualifiedName).toArray(String[]::new);
+    }
+
+    /** Returns Flink CDC's startup options; LSN starts from the latest offset, which its source replaces. */
     private StartupOptions startupOptions() {
         CdcStartupMode mode = settings.get(CDC_STARTUP_MODE);
         switch (mode) {
             case LATEST:
+            case LSN:
                 return StartupOptions.latest();
             case COMMITTED_OFFSET:
                 return StartupOptions.committed();

@@ -207,6 +207,42 @@ class JobConfigLoaderTest {
         }
     }
 
+    @Test
+    void startupLsnChecks() {
+        assertThat(catchInvalid("--source.type", "postgres-cdc", "--source.cdc.database", "trotot",
+                        "--source.cdc.username", "u", "--source.cdc.startup-mode", "LSN").getMessage())
+                .contains("source.cdc.startup-mode LSN needs source.cdc.startup-lsn")
+                .contains("0/16B3748");
+        assertThat(catchInvalid("--source.type", "postgres-cdc", "--source.cdc.database", "trotot",
+                        "--source.cdc.username", "u", "--source.cdc.startup-mode", "LSN",
+                        "--source.cdc.startup-lsn", "16B3748").getMessage())
+                .contains("source.cdc.startup-lsn is an invalid Postgres LSN '16B3748': expected 0/16B3748");
+        assertThat(catchInvalid("--source.type", "sqlserver-cdc", "--source.cdc.database", "trotot",
+                        "--source.cdc.username", "u", "--source.cdc.startup-mode", "LSN",
+                        "--source.cdc.startup-lsn", "0/16B3748").getMessage())
+                .contains("source.cdc.startup-lsn is an invalid SQL Server LSN '0/16B3748': expected"
+                        + " 0000002a:00000f10:0003");
+        assertThat(catchInvalid("--source.cdc.startup-mode", "LSN", "--source.cdc.startup-lsn", "0/1").getMessage())
+                .contains("source.cdc.startup-mode LSN works only with source.type sqlserver-cdc or postgres-cdc");
+        assertThat(catchInvalid("--source.type", "postgres-cdc", "--source.cdc.database", "trotot",
+                        "--source.cdc.username", "u", "--source.cdc.startup-lsn", "0/16B3748").getMessage())
+                .contains("source.cdc.startup-lsn is set to '0/16B3748' but source.cdc.startup-mode is INITIAL");
+    }
+
+    @Test
+    void startupLsnAcceptedForBothDatabases() {
+        JobSettings postgres = JobConfigLoader.load(new String[] {"--source.type", "postgres-cdc",
+                "--source.cdc.database", "trotot", "--source.cdc.username", "u",
+                "--source.cdc.startup-mode", "lsn", "--source.cdc.startup-lsn", "0/16B3748"});
+        JobSettings sqlServer = JobConfigLoader.load(new String[] {"--source.type", "sqlserver-cdc",
+                "--source.cdc.database", "trotot", "--source.cdc.username", "u",
+                "--source.cdc.startup-mode", "LSN", "--source.cdc.startup-lsn", "0000002a:00000f10:0003"});
+
+        assertThat(postgres.get(VectorSyncOptions.CDC_STARTUP_LSN)).isEqualTo("0/16B3748");
+        assertThat(sqlServer.get(VectorSyncOptions.CDC_STARTUP_MODE))
+                .isEqualTo(VectorSyncOptions.CdcStartupMode.LSN);
+    }
+
     private static InvalidConfigurationException catchInvalid(String... args) {
         return catchInvalidArgs(args);
     }

@@ -52,6 +52,12 @@ class JdbcBackfillITCase {
     private static final int POSTS = 60;
     private static final int HIDDEN = 10;
 
+    /**
+     * Keys per backfill split. The post keys 1 to 60 and 9001 make 563 splits, most of them empty,
+     * so each of the two readers reads many splits one after the other.
+     */
+    private static final int SPLIT_ROWS = 16;
+
     @RegisterExtension static final RedisServerExtension REDIS = new RedisServerExtension();
 
     @RegisterExtension static final MilvusLiteServer MILVUS = new MilvusLiteServer();
@@ -195,7 +201,7 @@ class JdbcBackfillITCase {
     private static BackfillSummary runBackfill(Names names, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of(PostgresCdcITCase.jobArguments(
                 REDIS, MILVUS, POSTGRES, names.posts, names.users, names.deadLetters,
-                "--mode", "backfill")));
+                "--mode", "backfill", "--backfill.split-rows", String.valueOf(SPLIT_ROWS))));
         args.addAll(List.of(extra));
         JobSettings settings = JobConfigLoader.load(args.toArray(new String[0]));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

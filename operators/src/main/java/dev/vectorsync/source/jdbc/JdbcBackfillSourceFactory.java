@@ -4,6 +4,7 @@ import dev.vectorsync.event.ChangeEvent;
 import dev.vectorsync.source.cdc.SourceTable;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.source.JdbcSource;
 import org.apache.flink.connector.jdbc.split.JdbcNumericBetweenParametersProvider;
 
@@ -15,9 +16,10 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /**
- * Builds the bounded FLIP-27 {@link JdbcSource} that reads one table for the backfill, split by key
- * range: {@code [min, max]} of the key column is cut into ranges of {@code splitRows} keys, and each
- * range is one split that any reader may take. The key range is read once, when the job is built.
+ * Builds the bounded FLIP-27 {@link JdbcBackfillSource} that reads one table for the backfill, split
+ * by key range: {@code [min, max]} of the key column is cut into ranges of {@code splitRows} keys,
+ * and each range is one split that any reader may take, one after the other. The key range is read
+ * once, when the job is built.
  *
  * <p>Rows written after the range was read but with a key above {@code max} are not read; the
  * streaming job started after the backfill picks them up.
@@ -53,25 +55,36 @@ public final class JdbcBackfillSourceFactory {
      * @param versionColumn column that orders writes to a row, or null
      * @param splitRows keys per split
      */
-    public JdbcSource<ChangeEvent> create(
+    public JdbcBackfillSource<ChangeEvent> create(
             SourceTable table, String versionColumn, String serverTimeZone, long splitRows)
             throws SQLException {
-        // NOTE: with flink-connector-jdbc 3.3.0 a reader that reads a second split sometimes fails
-        // with "Socket closed" (PostgreSQL) or "Database is already closed" (H2), as JdbcBackfillITCase
-        // did with 16-row splits. Keep backfill.split-rows at or above the table's key range divided
-        // by the parallelism, so each reader gets one split, until the cause is known.
         long[] range = keyRange(table);
         JdbcNumericBetweenParametersProvider splits =
                 new JdbcNumericBetweenParametersProvider(range[0], range[1]).ofBatchSize(splitRows);
-        return JdbcSource.<ChangeEvent>builder()
-                .setDBUrl(url)
-                .setDriverName(DriverManager.getDriver(url).getClass().getName())
-                .setUsername(username)
-                .setPassword(password)
-                .setSql(BackfillQueries.split(table, versionColumn))
-                .setJdbcParameterValuesProvider(splits)
-                .setResultExtractor(new JdbcRowExtractor(table, versionColumn, serverTimeZone))
-                .setTypeInformation(TypeInformation.of(ChangeEvent.class))
+        String driverName = DriverManager.getDriver(url).getClass().getName();
+        JdbcRowExtractor extractor = new JdbcRowExtractor(table, versionColumn, serverTimeZone);
+
+        JdbcSource<ChangeEvent> source =
+                JdbcSource.<ChangeEvent>builder()
+                        .setDBUrl(url)
+                        .setDriverName(driverName)
+                        .setUsername(username)
+                        .setPassword(password)
+                        .setSql(BackfillQueries.split(table, versionColumn))
+                        .setJdbcParameterValuesProvider(splits)
+                        .setResultExtractor(extractor)
+                        .setTypeInformation(TypeInformation.of(ChangeEvent.class))
+                        .build();
+        return new JdbcBackfillSource<>(source, connectionOptions(driverName), extractor);
+    }
+
+    /** Connection options of the split readers; a null user or password is left out. */
+    private JdbcConnectionOptions connectionOptions(String driverName) {
+        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                .withUrl(url)
+                .withDriverName(driverName)
+                .withUsername(username)
+                .withPassword(password)
                 .build();
     }
 
