@@ -18,7 +18,7 @@ class MilvusSinkBuilderTest {
 
         assertThat(sink.getPostsCollection()).isEqualTo("posts_hybrid");
         assertThat(sink.getUsersCollection()).isEqualTo("users");
-        assertThat(sink.getMaxBufferDelay()).isEqualTo(Duration.ofMillis(200));
+        assertThat(sink.getMaxBufferDelay()).isEqualTo(Duration.ofMillis(20));
         assertThat(sink.getMaxBufferedActions()).isEqualTo(500);
         assertThat(sink.isSchemaCheckEnabled()).isTrue();
     }
