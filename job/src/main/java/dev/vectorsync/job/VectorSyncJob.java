@@ -44,10 +44,10 @@ public final class VectorSyncJob {
     static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
     /**
-     * Network buffer timeout used when the configuration sets none. Flink's 100 ms default holds a
-     * record up to 100 ms at each of the job's two keyed exchanges, which is most of an edit's way
-     * to Milvus apart from the model. The job moves a few thousand records per second at most, so
-     * flushing buffers this often costs nothing measurable.
+     * Network buffer timeout used when the configuration sets none. With Flink's 100 ms default a
+     * record waits up to 100 ms at each of the job's two keyed exchanges, which was most of an
+     * edit's latency apart from the model. The job's rate is bounded by the model (tens of records
+     * per second on CPU), so flushing buffers this often costs nothing measurable.
      */
     static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
 
