@@ -46,8 +46,8 @@ public final class VectorSyncJob {
     /**
      * Network buffer timeout used when the configuration sets none. With Flink's 100 ms default a
      * record waits up to 100 ms at each of the job's two keyed exchanges, which was most of an
-     * edit's latency apart from the model. The job's rate is bounded by the model (tens of records
-     * per second on CPU), so flushing buffers this often costs nothing measurable.
+     * edit's latency apart from the model. Price-only updates, the job's fastest path, ran at 792
+     * per second with 5 ms against 729 with 100 ms in the benchmark, so the flushes cost no rate.
      */
     static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
 
