@@ -146,7 +146,8 @@ public final class DemoRunner {
                         .build());
     }
 
-    private static long countRows(MilvusClientV2 client, String collection) {
+    /** Counts the rows of {@code collection} at strong consistency; the benchmark uses it too. */
+    public static long countRows(MilvusClientV2 client, String collection) {
         return client.query(
                         QueryReq.builder()
                                 .collectionName(collection)

@@ -4,7 +4,6 @@ import dev.vectorsync.job.VectorSyncJob;
 import dev.vectorsync.job.config.JobConfigLoader;
 import dev.vectorsync.job.config.JobSettings;
 import dev.vectorsync.job.demo.Listing;
-import dev.vectorsync.job.demo.Listings;
 import dev.vectorsync.job.pipeline.BackfillSummary;
 import dev.vectorsync.testing.MilvusLiteServer;
 import dev.vectorsync.testing.PostgresServerExtension;
@@ -13,7 +12,6 @@ import dev.vectorsync.testing.RedisServerExtension;
 import io.milvus.v2.client.MilvusClientV2;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +38,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * {@code --mode backfill} in BATCH mode with the same portable queries against PostgreSQL and
@@ -64,25 +61,14 @@ class JdbcBackfillITCase {
 
     @RegisterExtension static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = E2eFixtures.miniCluster();
 
     private static List<Listing> listings;
     private static ReferenceEmbedder reference;
 
     @BeforeAll
     static void prepare() throws Exception {
-        Path file = Listings.findSharedFile(Path.of(""));
-        assumeThat(file)
-                .as("listings-vi.jsonl was not found in ../shared/data above the working directory;"
-                        + " the backfill test needs the real listings and is skipped")
-                .isNotNull();
-        listings = Listings.read(file).subList(3300, 3300 + POSTS + 10);
+        listings = E2eFixtures.sharedListings("the backfill test").subList(3300, 3300 + POSTS + 10);
         PostgresCdcITCase.createDatabase(POSTGRES);
         reference = new ReferenceEmbedder();
     }

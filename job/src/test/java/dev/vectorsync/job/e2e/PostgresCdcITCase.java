@@ -4,7 +4,6 @@ import dev.vectorsync.job.VectorSyncJob;
 import dev.vectorsync.job.config.JobConfigLoader;
 import dev.vectorsync.job.config.JobSettings;
 import dev.vectorsync.job.demo.Listing;
-import dev.vectorsync.job.demo.Listings;
 import dev.vectorsync.testing.MilvusLiteServer;
 import dev.vectorsync.testing.PostgresServerExtension;
 import dev.vectorsync.testing.RedisServerExtension;
@@ -12,7 +11,6 @@ import dev.vectorsync.testing.RedisServerExtension;
 import io.milvus.v2.client.MilvusClientV2;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -28,7 +26,6 @@ import redis.clients.jedis.resps.StreamEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -39,7 +36,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The postgres-cdc source end to end: a PostgreSQL server with logical decoding, the Flink CDC
@@ -62,25 +58,14 @@ class PostgresCdcITCase {
 
     @RegisterExtension static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = E2eFixtures.miniCluster();
 
     private static List<Listing> listings;
     private static ReferenceEmbedder reference;
 
     @BeforeAll
     static void prepare() throws Exception {
-        Path file = Listings.findSharedFile(Path.of(""));
-        assumeThat(file)
-                .as("listings-vi.jsonl was not found in ../shared/data above the working directory;"
-                        + " the Postgres CDC test needs the real listings and is skipped")
-                .isNotNull();
-        listings = Listings.read(file).subList(3000, 3000 + LISTINGS + 40);
+        listings = E2eFixtures.sharedListings("the Postgres CDC test").subList(3000, 3000 + LISTINGS + 40);
         createDatabase(POSTGRES);
         reference = new ReferenceEmbedder();
     }

@@ -4,14 +4,12 @@ import dev.vectorsync.job.VectorSyncJob;
 import dev.vectorsync.job.config.JobConfigLoader;
 import dev.vectorsync.job.config.JobSettings;
 import dev.vectorsync.job.demo.Listing;
-import dev.vectorsync.job.demo.Listings;
 import dev.vectorsync.testing.MilvusLiteServer;
 import dev.vectorsync.testing.PostgresServerExtension;
 import dev.vectorsync.testing.RedisServerExtension;
 
 import io.milvus.v2.client.MilvusClientV2;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -35,7 +32,6 @@ import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The postgres-cdc source started at a given LSN, as after a backfill: rows written before the
@@ -52,24 +48,13 @@ class PostgresLsnStartITCase {
 
     @RegisterExtension static final PostgresServerExtension POSTGRES = new PostgresServerExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = E2eFixtures.miniCluster();
 
     private static List<Listing> listings;
 
     @BeforeAll
     static void prepare() throws Exception {
-        Path file = Listings.findSharedFile(Path.of(""));
-        assumeThat(file)
-                .as("listings-vi.jsonl was not found in ../shared/data above the working directory;"
-                        + " the LSN startup test needs the real listings and is skipped")
-                .isNotNull();
-        listings = Listings.read(file).subList(3500, 3530);
+        listings = E2eFixtures.sharedListings("the LSN startup test").subList(3500, 3530);
         PostgresCdcITCase.createDatabase(POSTGRES);
     }
 

@@ -5,14 +5,12 @@ import dev.vectorsync.job.VectorSyncJob;
 import dev.vectorsync.job.config.JobConfigLoader;
 import dev.vectorsync.job.config.JobSettings;
 import dev.vectorsync.job.demo.Listing;
-import dev.vectorsync.job.demo.Listings;
 import dev.vectorsync.testing.MilvusLiteServer;
 import dev.vectorsync.testing.RedisServerExtension;
 
 import io.milvus.v2.client.MilvusClientV2;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Kills the TaskManager while the job is writing, starts a new one, and checks that the job
@@ -45,24 +41,13 @@ class SyncJobFailoverITCase {
 
     @RegisterExtension static final MilvusLiteServer MILVUS = new MilvusLiteServer();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = E2eFixtures.miniCluster();
 
     private static List<Listing> listings;
 
     @BeforeAll
     static void loadListings() throws Exception {
-        Path file = Listings.findSharedFile(Path.of(""));
-        assumeThat(file)
-                .as("listings-vi.jsonl was not found in ../shared/data above the working directory;"
-                        + " the failover test needs the real listings and is skipped")
-                .isNotNull();
-        listings = Listings.read(file).subList(2000, 2000 + LISTINGS);
+        listings = E2eFixtures.sharedListings("the failover test").subList(2000, 2000 + LISTINGS);
     }
 
     @Test

@@ -5,13 +5,11 @@ import dev.vectorsync.job.VectorSyncJob;
 import dev.vectorsync.job.config.JobConfigLoader;
 import dev.vectorsync.job.config.JobSettings;
 import dev.vectorsync.job.demo.Listing;
-import dev.vectorsync.job.demo.Listings;
 import dev.vectorsync.testing.MilvusLiteServer;
 import dev.vectorsync.testing.RedisServerExtension;
 import dev.vectorsync.text.TextNormalizer;
 
 import io.milvus.v2.client.MilvusClientV2;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +21,6 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +31,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The whole job on real listings: Redis server, MiniCluster, bundled model and Milvus Lite. Milvus
@@ -48,25 +44,14 @@ class SyncJobITCase {
 
     @RegisterExtension static final MilvusLiteServer MILVUS = new MilvusLiteServer();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = E2eFixtures.miniCluster();
 
     private static List<Listing> listings;
     private static ReferenceEmbedder reference;
 
     @BeforeAll
     static void loadListings() throws Exception {
-        Path file = Listings.findSharedFile(Path.of(""));
-        assumeThat(file)
-                .as("listings-vi.jsonl was not found in ../shared/data above the working directory;"
-                        + " the end-to-end test needs the real listings and is skipped")
-                .isNotNull();
-        listings = Listings.read(file);
+        listings = E2eFixtures.sharedListings("the end-to-end test");
         assertThat(listings).hasSizeGreaterThanOrEqualTo(LISTINGS + 10);
         reference = new ReferenceEmbedder();
     }
