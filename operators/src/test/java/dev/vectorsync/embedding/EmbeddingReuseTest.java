@@ -7,6 +7,14 @@ import dev.vectorsync.action.SyncActionType;
 import dev.vectorsync.embedding.TestModels.RecordingModel;
 import dev.vectorsync.event.ChangeVersion;
 import dev.vectorsync.event.EntityType;
+import dev.vectorsync.event.PostRecord;
+import dev.vectorsync.milvus.MilvusRowMapper;
+import dev.vectorsync.milvus.MilvusSchemaManager;
+import dev.vectorsync.milvus.MilvusStoredVectors;
+import dev.vectorsync.testing.MilvusLiteServer;
+
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.service.vector.request.UpsertReq;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -16,24 +24,27 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream.OutputMode;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Collection;
-import java.util.Map;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reuse of vectors for unchanged text. A test harness opens the function inside Flink's async
- * operator; the tests then call {@code asyncInvoke} one action at a time and wait for each result,
- * so that the order of completions is the test's, not the scheduler's.
+ * Reuse of vectors for unchanged text, with stored vectors read from a Milvus Lite server. A test
+ * harness opens the function inside Flink's async operator. The tests then call {@code
+ * asyncInvoke} one action at a time and wait for each result, so that the order of completions is
+ * the test's, not the scheduler's.
  */
 class EmbeddingReuseTest {
 
-    /** Vectors that {@link MapStoredVectors} answers with, by lookup key; static, as the function is serialised. */
-    private static final Map<String, float[]> STORE = new ConcurrentHashMap<>();
-    private static final AtomicInteger STORE_LOOKUPS = new AtomicInteger();
+    @RegisterExtension static final MilvusLiteServer MILVUS = new MilvusLiteServer();
+
+    /** Lookups sent to Milvus by the current test. Static, because the function is serialised. */
+    private static final AtomicInteger LOOKUPS = new AtomicInteger();
 
     private OneInputStreamOperatorTestHarness<SyncAction, SyncAction> harness;
     private RecordingModel model;
@@ -43,8 +54,7 @@ class EmbeddingReuseTest {
         if (harness != null) {
             harness.close();
         }
-        STORE.clear();
-        STORE_LOOKUPS.set(0);
+        LOOKUPS.set(0);
     }
 
     @Test
@@ -67,9 +77,9 @@ class EmbeddingReuseTest {
 
     @Test
     void storedVectorReusedOnlyWhenFlagged() throws Exception {
-        EmbeddingAsyncFunction function = open("stored", new MapStoredVectors(), 0);
         float[] stored = {0.5f, 0.5f, 0.5f, 0.5f};
-        STORE.put(key(EntityType.POST, 7, EmbeddingTexts.sha256Hex("Căn hộ mini"), "stored"), stored);
+        StoredVectors milvus = storeInMilvus(7, "Căn hộ mini", "stored", stored);
+        EmbeddingAsyncFunction function = open("stored", milvus, 0);
 
         SyncAction allowed = embed(function, upsert(7, 2, "Căn hộ mini", true));
         SyncAction notAllowed = embed(function, upsert(7, 3, "Căn hộ mini", false));
@@ -77,18 +87,19 @@ class EmbeddingReuseTest {
         assertThat(allowed.vector).isEqualTo(stored);
         assertThat(allowed.failure).isNull();
         assertThat(notAllowed.vector).isEqualTo(TestModels.vectorOf("Căn hộ mini"));
-        assertThat(STORE_LOOKUPS.get()).isEqualTo(1);
+        assertThat(LOOKUPS.get()).isEqualTo(1);
         assertThat(modelTexts()).isEqualTo(1);
     }
 
     @Test
-    void missingStoredVectorCallsModel() throws Exception {
-        EmbeddingAsyncFunction function = open("not-stored", new MapStoredVectors(), 0);
+    void storedVectorOfOtherTextCallsModel() throws Exception {
+        StoredVectors milvus = storeInMilvus(8, "Nhà nguyên căn", "not-stored", new float[] {1, 0, 0, 0});
+        EmbeddingAsyncFunction function = open("not-stored", milvus, 0);
 
-        SyncAction action = embed(function, upsert(8, 2, "Nhà nguyên căn", true));
+        SyncAction action = embed(function, upsert(8, 2, "Nhà nguyên căn, có sân", true));
 
-        assertThat(action.vector).isEqualTo(TestModels.vectorOf("Nhà nguyên căn"));
-        assertThat(STORE_LOOKUPS.get()).isEqualTo(1);
+        assertThat(action.vector).isEqualTo(TestModels.vectorOf("Nhà nguyên căn, có sân"));
+        assertThat(LOOKUPS.get()).isEqualTo(1);
         assertThat(modelTexts()).isEqualTo(1);
     }
 
@@ -152,33 +163,66 @@ class EmbeddingReuseTest {
         return action;
     }
 
-    private static String key(EntityType type, long id, String textHash, String modelId) {
-        return type + ":" + id + ":" + textHash + ":" + modelId;
+    /**
+     * Writes post {@code id} with {@code text}, {@code model} and {@code vector} to fresh
+     * collections of the Milvus Lite server, as the sink would, and returns a lookup of them.
+     */
+    private static StoredVectors storeInMilvus(long id, String text, String model, float[] vector) {
+        String suffix = UUID.randomUUID().toString().replace("-", "");
+        String posts = "posts_" + suffix;
+        String users = "users_" + suffix;
+        SyncAction row = upsert(id, 1, text, false);
+        row.post = new PostRecord();
+        row.post.title = text;
+        row.post.status = "approved";
+        row.vector = vector;
+        row.embeddingModel = model;
+        row.embeddingDimension = vector.length;
+
+        MilvusClientV2 client = MILVUS.createClient();
+        try {
+            new MilvusSchemaManager(client).ensurePostsAndUsers(posts, users, vector.length);
+            client.upsert(
+                    UpsertReq.builder()
+                            .collectionName(posts)
+                            .data(List.of(new MilvusRowMapper(vector.length).toRow(row)))
+                            .build());
+        } finally {
+            client.close();
+        }
+        return new CountedLookups(new MilvusStoredVectors(MILVUS.connectionConfig().build(), posts, users));
     }
 
-    /** Returns vectors from {@link #STORE} whose length equals the requested dimension. */
-    private static final class MapStoredVectors implements StoredVectors {
+    /** Counts the lookups that reach the real Milvus reader in {@link #LOOKUPS}. */
+    private static final class CountedLookups implements StoredVectors {
         private static final long serialVersionUID = 1L;
+
+        private final StoredVectors delegate;
+
+        CountedLookups(StoredVectors delegate) {
+            this.delegate = delegate;
+        }
 
         @Override
         public Reader open() {
+            Reader reader = delegate.open();
             return new Reader() {
                 @Override
                 public CompletableFuture<float[]> find(
                         EntityType type, long id, String textHash, String modelId, int dimension) {
-                    STORE_LOOKUPS.incrementAndGet();
-                    float[] vector = STORE.get(key(type, id, textHash, modelId));
-                    return CompletableFuture.completedFuture(
-                            vector != null && vector.length == dimension ? vector.clone() : null);
+                    LOOKUPS.incrementAndGet();
+                    return reader.find(type, id, textHash, modelId, dimension);
                 }
 
                 @Override
                 public long lookups() {
-                    return STORE_LOOKUPS.get();
+                    return reader.lookups();
                 }
 
                 @Override
-                public void close() {}
+                public void close() {
+                    reader.close();
+                }
             };
         }
     }
