@@ -34,9 +34,9 @@ public class SyncAction implements Serializable {
     public String textHash;
 
     /**
-     * Set by latest-write-wins on an UPSERT whose text the row had before, or whose row it has no
-     * record of while the write is not an insert: Milvus may already hold the vector for this text,
-     * so the embedding step looks there before calling the model.
+     * Whether Milvus may already store the vector of this UPSERT's text. Latest-write-wins sets it
+     * when the row had the same text before, or when it has no record of the row and the write is
+     * not an insert. The embedding step then looks there before calling the model.
      */
     public boolean mayReuseStoredVector;
     public float[] vector;

@@ -234,7 +234,7 @@ public class EmbeddingAsyncFunction extends RichAsyncFunction<SyncAction, SyncAc
                 .find(action.entityType, action.id, action.textHash, config.modelId(), lease.model().dimension())
                 .whenComplete(
                         (stored, error) -> {
-                            // The reader never fails a lookup: null means the model must run.
+                            // No stored vector, or a failed lookup, means the model must run.
                             if (stored != null) {
                                 reuse(embedding, stored);
                             } else {

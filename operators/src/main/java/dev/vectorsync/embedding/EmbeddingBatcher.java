@@ -204,7 +204,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
                 embedBatch(handoff.take());
             }
         } catch (InterruptedException e) {
-            // close() asked the thread to stop after the current model call.
+            // close() stopped the thread after the current model call.
         }
     }
 
@@ -268,11 +268,11 @@ public final class EmbeddingBatcher implements AutoCloseable {
     /** Adds the request, prepared, unless all its callers gave up or it fails to prepare. */
     private void addIfPending(List<Request> batch, Request request) {
         synchronized (submitLock) {
-            boolean wanted = false;
+            boolean pending = false;
             for (CompletableFuture<float[]> caller : request.callers) {
-                wanted |= !caller.isDone();
+                pending |= !caller.isDone();
             }
-            if (!wanted) {
+            if (!pending) {
                 // Every caller gave up, so a later identical text must queue a request of its own.
                 unfinished.remove(request.text, request);
                 return;
@@ -330,7 +330,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
         }
     }
 
-    /** Ends the request: later identical texts queue anew. Returns its callers at this moment. */
+    /** Ends the request, so that later identical texts queue anew, and returns its callers. */
     private List<CompletableFuture<float[]>> finish(Request request) {
         synchronized (submitLock) {
             unfinished.remove(request.text, request);

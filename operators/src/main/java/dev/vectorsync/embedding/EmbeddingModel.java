@@ -24,11 +24,11 @@ public interface EmbeddingModel extends AutoCloseable {
     float[][] embed(List<String> texts);
 
     /**
-     * The part of embedding one text that needs no model call, tokenisation for example, so that
-     * {@link EmbeddingBatcher} can do it on another thread while the model runs. The default
-     * prepares nothing.
+     * Prepares one text without calling the model (tokenises it, for example), so that {@link
+     * EmbeddingBatcher} can do this on another thread while the model runs. The default prepares
+     * nothing.
      *
-     * @throws EmbeddingException when the text cannot be prepared; only this text fails then
+     * @throws EmbeddingException when the text cannot be prepared, which fails only this text
      */
     default PreparedText prepare(String text) {
         return new PreparedText(text);

@@ -8,9 +8,9 @@ import java.io.Serializable;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where the embedding step finds the vector a row already has, so that a write whose text did not
- * change needs no model call. The vector store itself (Milvus) is the natural place: it keeps, next
- * to each vector, the hash of the text and the model that produced it.
+ * A source of the vector a row already has, so that a write whose text did not change needs no
+ * model call. The vector store (Milvus) serves this, because it keeps the hash of the text and the
+ * model next to each vector.
  *
  * <p>Serializable, because it travels with the job graph. {@link #open()} runs on the TaskManager.
  */
@@ -31,7 +31,7 @@ public interface StoredVectors extends Serializable {
          */
         CompletableFuture<float[]> find(EntityType type, long id, String textHash, String modelId, int dimension);
 
-        /** Lookups answered from the store so far, found or not. */
+        /** Returns how many lookups the store has resolved so far, found or not. */
         long lookups();
 
         @Override

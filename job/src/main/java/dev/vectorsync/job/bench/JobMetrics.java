@@ -83,7 +83,7 @@ final class JobMetrics {
                         HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException(
-                    "GET " + baseUrl + path + " answered " + response.statusCode() + ": " + response.body());
+                    "GET " + baseUrl + path + " returned HTTP " + response.statusCode() + ": " + response.body());
         }
         return MAPPER.readTree(response.body());
     }

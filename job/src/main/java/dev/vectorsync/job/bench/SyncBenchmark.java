@@ -10,6 +10,7 @@ import dev.vectorsync.event.EntityType;
 import dev.vectorsync.job.VectorSyncJob;
 import dev.vectorsync.job.config.JobConfigLoader;
 import dev.vectorsync.job.config.JobSettings;
+import dev.vectorsync.job.demo.DemoRunner;
 import dev.vectorsync.job.demo.Listing;
 import dev.vectorsync.job.demo.Listings;
 import dev.vectorsync.job.demo.PostPayloads;
@@ -20,8 +21,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
-import io.milvus.v2.common.ConsistencyLevel;
-import io.milvus.v2.service.vector.request.QueryReq;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -100,7 +99,7 @@ public final class SyncBenchmark {
             return;
         }
         new SyncBenchmark(options, settings).run();
-        // Flink's and the clients' threads may linger; the results are written.
+        // Flink's and the clients' threads may linger after the results are written, so exit.
         System.exit(0);
     }
 
@@ -197,8 +196,10 @@ public final class SyncBenchmark {
         long firstAt = 0;
         long firstCount = 0;
         long count = 0;
+        // Generous: five times the model limit's time, plus ten minutes for start-up.
         double modelRate = ((Number) results.get("modelLimitTextsPerSecond")).doubleValue();
         long deadline = started + (long) ((expected / Math.max(0.1, modelRate * 0.2) + 600) * 1e9);
+
         while (count < expected) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(
@@ -206,15 +207,17 @@ public final class SyncBenchmark {
                                 + " see the job's log");
             }
             Thread.sleep(100);
-            count = countRows(client, collection);
+            count = DemoRunner.countRows(client, collection);
             if (count > 0 && firstAt == 0) {
                 firstAt = System.nanoTime();
                 firstCount = count;
             }
         }
+
         long lastAt = System.nanoTime();
         double steady = lastAt > firstAt ? (expected - firstCount) / ((lastAt - firstAt) / 1e9) : Double.NaN;
         double wall = expected / ((lastAt - started) / 1e9);
+
         results.put("pipelineRowsPerSecond", round(steady));
         results.put("pipelineRowsPerSecondWithStartup", round(wall));
         results.put("pipelineToModelRatio", round(steady / modelRate));
@@ -319,7 +322,7 @@ public final class SyncBenchmark {
                 updates, modelCalls, reused, updates / seconds, missing.size());
     }
 
-    /** The title suffix that post {@code index} got from its last edit in figure 3, or null. */
+    /** Returns the title suffix that post {@code index} got from its last edit in figure 3, or null. */
     private String lastEditSuffix(int index, int edits) {
         int last = -1;
         for (int k = index; k < edits; k += options.events) {
@@ -359,21 +362,6 @@ public final class SyncBenchmark {
     private MilvusClientV2 connect() {
         return new MilvusClientV2(
                 ConnectConfig.builder().uri(settings.get(MILVUS_URI)).connectTimeoutMs(10_000).build());
-    }
-
-    private static long countRows(MilvusClientV2 client, String collection) {
-        return client.query(
-                        QueryReq.builder()
-                                .collectionName(collection)
-                                .filter("")
-                                .outputFields(List.of("count(*)"))
-                                .consistencyLevel(ConsistencyLevel.STRONG)
-                                .build())
-                .getQueryResults()
-                .stream()
-                .findFirst()
-                .map(row -> ((Number) row.getEntity().get("count(*)")).longValue())
-                .orElse(0L);
     }
 
     private static int freePort() throws IOException {
@@ -443,10 +431,10 @@ public final class SyncBenchmark {
         md.append("\n### ").append(((String) results.get("date")).substring(0, 16)).append(" · ").append(options.label)
                 .append(" · commit ").append(options.commit).append("\n\n");
         md.append(String.format(Locale.ROOT,
-                "Machine: %s cores (%s), %s GiB. Model %s on %s, max %s tokens; batch size %s, batch wait %s ms,"
-                        + " max tokens per run %s; intra-op threads %s, inter-op threads %s (0 = ONNX Runtime's"
-                        + " default); parallelism %s, capacity %s; sink flush at %s actions or %s ms; probe polls"
-                        + " every %s ms. %s insert events.%n%n",
+                "Machine: %s cores (%s), %s GiB. Model: %s on %s, at most %s tokens. Batches: size %s,"
+                        + " wait %s ms, at most %s tokens per run. Threads: intra-op %s, inter-op %s (0 is"
+                        + " ONNX Runtime's default). Job: parallelism %s, capacity %s, sink flush at %s actions"
+                        + " or %s ms. Probe: polls every %s ms. Events: %s inserts.%n%n",
                 results.get("cores"), results.get("cpu"), results.get("memoryGiB"), results.get("model"),
                 results.get("modelDevice"), results.get("maxSequenceLength"), results.get("batchSize"),
                 results.get("batchWaitMillis"), results.get("maxTokensPerRun"), results.get("intraOpThreads"),
@@ -481,7 +469,7 @@ public final class SyncBenchmark {
         Files.writeString(docs, md.toString(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
-    /** The benchmark's own arguments; every other argument goes to the job's configuration. */
+    /** Arguments of the benchmark itself. Every other argument goes to the job's configuration. */
     static final class BenchOptions {
         static final String USAGE =
                 "Benchmark arguments (all optional):\n"

@@ -66,11 +66,11 @@ final class VisibilityProbe implements AutoCloseable {
         return new ArrayList<>(pending.keySet());
     }
 
-    /** Returns the latencies recorded since the last call, in nanoseconds, and forgets them. */
+    /** Returns the latencies recorded since the last call, in nanoseconds, and clears them. */
     synchronized List<Long> takeLatencies() {
-        List<Long> taken = new ArrayList<>(latenciesNanos);
+        List<Long> latencies = new ArrayList<>(latenciesNanos);
         latenciesNanos.clear();
-        return taken;
+        return latencies;
     }
 
     private void poll() {

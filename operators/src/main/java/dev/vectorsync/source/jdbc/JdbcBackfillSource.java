@@ -32,9 +32,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * split reader later, on its own thread ({@code SplitFetcher#run}). {@link JdbcSource} gives all
  * split readers of a subtask one connection provider, which returns its cached connection while
  * that is open. So the new split reader can run its query on the old one's connection just when
- * the late close closes it, and fails with "Socket closed" (PostgreSQL) or "Database is already
- * closed" (H2). With a provider per split reader no connection is shared. The cost is one
- * connection per split fetcher, opened when the fetcher reads its first split.
+ * the late close closes it. In this project's backfill tests the query then failed with "Socket
+ * closed" (PostgreSQL) or "Database is already closed" (H2). With a provider per split reader no
+ * connection is shared. The cost is one connection per split fetcher, opened when the fetcher
+ * reads its first split.
  *
  * <p>{@code JdbcSourceBuilder#setConnectionProvider} cannot fix this: in 3.3.0 {@code build()}
  * replaces any provider that was set with a new shared {@link SimpleJdbcConnectionProvider}.
